@@ -1,0 +1,1 @@
+"""CRM side: the Connector protocol and one module per CRM."""

@@ -1,0 +1,73 @@
+"""The Connector protocol every CRM module implements.
+
+Connectors speak in normalized `Fields` (crmdesk.model) and raise the typed
+errors of crmdesk.errors.  They never touch the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol, Sequence
+
+from crmdesk.model import CrmRecord, Fields, Identity, Reference
+
+
+@dataclass(frozen=True)
+class ChangeFeed:
+    """What changed on the CRM since a watermark."""
+
+    records: list[CrmRecord]          # created or written since the watermark
+    deleted: list[int]                # tombstoned activity ids
+    watermark: str                    # opaque; pass back next time
+
+
+@dataclass(frozen=True)
+class NewActivity:
+    """An activity to create: its fields plus the identity columns."""
+
+    fields: Fields
+    integration_id: str = ""
+    origin: str = "calendar"
+    owner: int | None = None          # employee id; None -> the rep's own
+    employees: tuple[int, ...] = ()
+    extra: dict = field(default_factory=dict)
+
+
+class Connector(Protocol):
+    """One CRM server, signed in as the rep."""
+
+    name: str                          # e.g. "Tryton"
+    request_count: int                 # requests sent since construction
+
+    def login(self) -> Identity: ...
+
+    def changes(self, watermark: str | None) -> ChangeFeed:
+        """Creates, writes and deletes since `watermark` (None: everything visible)."""
+
+    def find_by_integration_id(self, integration_id: str, owner: int | None) -> CrmRecord | None:
+        """Natural key 1 (rule 2)."""
+
+    def find_by_subject(self, description: str, planned_start: datetime | None,
+                        owner: int | None) -> CrmRecord | None:
+        """Natural key 2 (rule 2)."""
+
+    def create(self, items: Sequence[NewActivity]) -> list[CrmRecord]: ...
+
+    def write(self, record_id: int, changes: Fields, timestamp: str,
+              integration_id: str | None = None) -> CrmRecord:
+        """Guarded write; raises StaleWrite when `timestamp` is out of date."""
+
+    def read(self, ids: Sequence[int]) -> list[CrmRecord]:
+        """Current state; ids that are gone or invisible are left out."""
+
+    def delete(self, ids: Sequence[int]) -> None: ...
+
+    def leave_team(self, record_id: int) -> None:
+        """Take the rep's own employee off the activity's team (rule 10)."""
+
+    def references(self) -> list[Reference]:
+        """Accounts, contacts, opportunities and employees for the pickers."""
+
+    def record_url(self, record_id: int) -> str:
+        """A URL that opens the activity in the CRM's own client."""

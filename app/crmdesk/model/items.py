@@ -1,0 +1,64 @@
+"""Records that cross the boundary between the engine and the I/O layers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from crmdesk.model.activity import Fields, Origin
+
+
+@dataclass(frozen=True)
+class NativeItem:
+    """One calendar object as mirrored from the CalDAV server.
+
+    `fields` holds the NATIVE_FIELDS in normal form; `component` is "VEVENT"
+    or "VTODO"; `raw` is the whole iCalendar text as the server sent it, so
+    that writes can patch it and keep whatever crmdesk does not understand.
+    """
+
+    href: str
+    etag: str
+    uid: str
+    component: str
+    fields: Fields
+    raw: str
+    organizer: str = ""          # mailto address, lower case, "" if none
+    content_hash: str = ""       # hash of the normalized fields (rule 20)
+
+
+@dataclass(frozen=True)
+class CrmRecord:
+    """One CRM activity as the connector read it, fields in normal form."""
+
+    id: int
+    fields: Fields
+    timestamp: str = ""          # opaque token for optimistic locking (rule 8)
+    integration_id: str = ""
+    origin: Origin = Origin.CRM
+    owner: int | None = None     # employee id
+    employees: tuple[int, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who the CRM says the signed-in rep is."""
+
+    user_id: int
+    login: str
+    name: str
+    employee_id: int | None
+    employee_ids: tuple[int, ...] = ()
+    emails: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A CRM record an activity can point at: account, contact, opportunity."""
+
+    kind: str                    # "account" | "contact" | "opportunity" | "employee"
+    id: int
+    name: str
+    email: str = ""
+    detail: str = ""             # e.g. the account of a contact or opportunity

@@ -1,0 +1,1 @@
+"""CalDAV side: discovery, incremental reads, guarded writes, iCalendar mapping."""
