@@ -8,77 +8,28 @@ that the GUI also runs off the GUI thread).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
-from enum import StrEnum
-from typing import Callable
+from datetime import datetime, timedelta, timezone
 
-from crmdesk.model import Identity, Reference
+from crmdesk.crm.tryton import TrytonConnector
+from crmdesk.errors import SettingsError, UserError
+from crmdesk.model import NativeItem, Origin, ProxyRow, Reference
+from crmdesk.model.activity import normalize_fields, with_defaults
+from crmdesk.pim import ical
 from crmdesk.pim.base import CalendarInfo
-from crmdesk.settings import Settings
+from crmdesk.pim.caldav import CalDavClient
+from crmdesk.service_types import (ConflictView, ItemView, ProgressCallback, ShareState,
+                                   Status)
+from crmdesk.settings import CalendarSettings, CrmSettings, Profile, Settings
+from crmdesk.settings import load_settings, save_settings
+from crmdesk.settings.secrets import get_password, set_password
+from crmdesk.store import Store
+from crmdesk.sync import engine
+from crmdesk.sync.actions import Action
+from crmdesk.sync.plan import fields_for_new_proxy, local_side
 from crmdesk.sync.report import CancelToken, Progress, SyncReport
-
-
-class ShareState(StrEnum):
-    NOT_SHARED = "not_shared"
-    PENDING = "pending"          # shared locally, not yet uploaded / local edits waiting
-    SYNCED = "synced"
-    CONFLICT = "conflict"
-    ERROR = "error"
-
-
-@dataclass(frozen=True)
-class ItemView:
-    """What a list row or the item form shows about one item.
-
-    `key` identifies the row: "n:<href>" for a calendar item (shared or
-    not), "p:<proxy id>" for an activity with no calendar item.
-    """
-
-    key: str
-    title: str
-    component: str | None            # "VEVENT", "VTODO" or None (Activities only)
-    start: datetime | None           # aware; local conversion is the UI's job
-    end: datetime | None
-    all_day: bool
-    location: str = ""
-    comment: str = ""
-    status: str = "planned"
-    priority: str = "medium"
-    display_in: str = "calendar"
-    uid: str = ""
-    proxy_id: int | None = None
-    crm_id: int | None = None
-    origin: str = ""
-    share_state: ShareState = ShareState.NOT_SHARED
-    state_detail: str = ""           # error text or conflicting field names
-    account: Reference | None = None
-    opportunity: Reference | None = None
-    contacts: tuple[Reference, ...] = ()
-
-
-@dataclass(frozen=True)
-class ConflictView:
-    proxy_id: int
-    title: str
-    fields: tuple[tuple[str, str, str, str], ...]   # (field, calendar, crm, base) as text
-
-
-@dataclass
-class Status:
-    """For `crmdesk status` and the status bar."""
-
-    configured: bool
-    last_sync: datetime | None
-    shared: int
-    pending: int
-    conflicts: int
-    errors: int
-    calendar_items: int
-    notes: list[str] = field(default_factory=list)
-
-
-ProgressCallback = Callable[[Progress], None]
+from crmdesk.model import Identity
+from crmdesk.sync.report import ReportEntry, SideCounts
+from crmdesk.views import view
 
 
 class ServiceApi:
@@ -117,6 +68,277 @@ class ServiceApi:
     """
 
 
-__all__ = ["CalendarInfo", "CancelToken", "ConflictView", "Identity", "ItemView",
-           "Progress", "ProgressCallback", "Reference", "ServiceApi", "Settings",
+
+class IcalRenderer:
+    """The engine's Renderer, backed by pim.ical."""
+
+    def render(self, uid: str, component: str, fields: dict) -> str:
+        return ical.render_new(uid, component, fields)
+
+    def patch(self, raw: str, changes: dict) -> str:
+        return ical.patch(raw, changes)
+
+
+class AppService:
+    """Implements ServiceApi over one profile."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        self.settings = load_settings(profile)
+        self.store = Store(profile.store_path)
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- settings and connections ---------------------------------------
+    def save_settings(self, settings: Settings, crm_password: str | None = None,
+                      calendar_password: str | None = None) -> None:
+        if crm_password:
+            set_password("crm", settings.crm.url, settings.crm.username, crm_password)
+        if calendar_password:
+            set_password("calendar", settings.calendar.url, settings.calendar.username,
+                         calendar_password)
+        save_settings(self.profile, settings)
+        self.settings = settings.copy()
+
+    def password(self, side: str) -> str | None:
+        section = self.settings.crm if side == "crm" else self.settings.calendar
+        return get_password(side, section.url, section.username)
+
+    def make_crm(self, crm: CrmSettings | None = None,
+                 password: str | None = None) -> TrytonConnector:
+        crm = crm or self.settings.crm
+        _require(crm.url, "crm.url", "the CRM address is not set")
+        _require(crm.database, "crm.database", "the CRM database is not set")
+        _require(crm.username, "crm.username", "the CRM user name is not set")
+        password = password or get_password("crm", crm.url, crm.username)
+        _require(password, "crm password", "no CRM password is stored: enter it in "
+                 "Connection settings or set CRMDESK_CRM_PASSWORD")
+        return TrytonConnector(crm.url, crm.database, crm.username, password or "",
+                               verify_tls=crm.verify_tls, ca_bundle=crm.ca_bundle)
+
+    def make_calendar(self, cal: CalendarSettings | None = None,
+                      password: str | None = None) -> CalDavClient:
+        cal = cal or self.settings.calendar
+        _require(cal.url, "calendar.url", "the calendar server address is not set")
+        _require(cal.username, "calendar.username", "the calendar user name is not set")
+        password = password or get_password("calendar", cal.url, cal.username)
+        _require(password, "calendar password", "no calendar password is stored: enter it "
+                 "in Connection settings or set CRMDESK_CALDAV_PASSWORD")
+        return CalDavClient(cal.url, cal.username, password or "",
+                            verify_tls=cal.verify_tls, ca_bundle=cal.ca_bundle)
+
+    def test_crm(self, crm: CrmSettings, password: str | None) -> Identity:
+        return self.make_crm(crm, password).login()
+
+    def test_calendar(self, cal: CalendarSettings, password: str | None) -> list[CalendarInfo]:
+        return self.make_calendar(cal, password).calendars()
+
+    # -- what the views show ----------------------------------------------
+    def week(self, start: datetime, end: datetime) -> list[ItemView]:
+        return self._views(self.store.mirror_range(start, end, "VEVENT"))
+
+    def agenda(self, start: datetime, days: int) -> list[ItemView]:
+        return self.week(start, start + timedelta(days=days))
+
+    def todos(self) -> list[ItemView]:
+        return self._views(self.store.mirror_component("VTODO"))
+
+    def activities(self) -> list[ItemView]:
+        by_href = self.store.mirror_all()
+        rows = [view(self.store, by_href.get(p.href) if p.href else None, p)
+                for p in self.store.proxies()]
+        return sorted(rows, key=lambda v: (v.start is None, v.start or _EPOCH, v.title))
+
+    def _views(self, items: list[NativeItem]) -> list[ItemView]:
+        proxies = self.store.proxies_by_href()
+        return [view(self.store, item, proxies.get(item.href)) for item in items]
+
+    def item(self, key: str) -> ItemView | None:
+        native, proxy = self._resolve(key)
+        if native is None and proxy is None:
+            return None
+        return view(self.store, native, proxy)
+
+    def _resolve(self, key: str) -> tuple[NativeItem | None, ProxyRow | None]:
+        kind, _, ident = key.partition(":")
+        if kind == "n":
+            return self.store.mirror_get(ident), self.store.proxy_by_href(ident)
+        if kind == "p" and ident.isdigit():
+            proxy = self.store.proxy(int(ident))
+            native = self.store.mirror_get(proxy.href) if proxy and proxy.href else None
+            return native, proxy
+        return None, None
+
+    # -- sharing -----------------------------------------------------------
+    def share(self, key: str) -> ItemView:
+        native, proxy = self._resolve(key)
+        if native is None:
+            raise UserError("Only calendar entries and to-dos can be shared.")
+        if proxy is None:
+            self.store.add_proxy(origin=Origin.CALENDAR, uid=native.uid, href=native.href,
+                                 local=fields_for_new_proxy(native))
+        elif proxy.unshare:
+            self.store.update_proxy(proxy.id, unshare=False)
+        return self._must(key)
+
+    def unshare(self, key: str) -> ItemView:
+        native, proxy = self._resolve(key)
+        if proxy is None:
+            raise UserError("This item is not shared with the CRM.")
+        if proxy.origin is Origin.CRM:
+            raise UserError("This activity was planned in the CRM, so it can't be unshared. "
+                            "Delete or change it in the CRM instead.")
+        if proxy.crm is None:
+            self.store.delete_proxy(proxy.id)       # rule 12: never reached the CRM
+        else:
+            self.store.update_proxy(proxy.id, unshare=True)
+        return self._must(key)
+
+    def set_links(self, key: str, account: int | None, opportunity: int | None,
+                  contacts: tuple[int, ...]) -> ItemView:
+        native, proxy = self._resolve(key)
+        if proxy is None:
+            raise UserError("Share the item with the CRM first.")
+        local = dict(proxy.local)
+        local.update(account=account, opportunity=opportunity, contacts=tuple(contacts))
+        self.store.update_proxy(proxy.id, local=normalize_fields(local))
+        return self._must(key)
+
+    def _must(self, key: str) -> ItemView:
+        result = self.item(key)
+        if result is None:
+            raise UserError("The item is no longer in the calendar.")
+        return result
+
+    def references(self, kind: str, text: str = "", limit: int = 50) -> list[Reference]:
+        return self.store.search_refs(kind, text, limit)
+
+    def crm_link(self, key: str) -> str | None:
+        _, proxy = self._resolve(key)
+        if proxy is None or proxy.crm_id is None or not self.settings.crm.url:
+            return None
+        return TrytonConnector.url_for(self.settings.crm.url, self.settings.crm.database,
+                                       proxy.crm_id)
+
+    # -- conflicts and status ------------------------------------------------
+    def conflicts(self) -> list[ConflictView]:
+        result = []
+        for proxy in self.store.proxies():
+            if proxy.state != "conflict" or proxy.crm is None:
+                continue
+            native = self.store.mirror_get(proxy.href) if proxy.href else None
+            local, crm = local_side(proxy, native), with_defaults(proxy.crm.fields)
+            base = proxy.base or {}
+            rows = tuple((f, _text(local.get(f)), _text(crm.get(f)),
+                          _text(base.get(f)) if f in base else "")
+                         for f in proxy.conflict)
+            result.append(ConflictView(proxy.id, str(local.get("description", "")), rows))
+        return result
+
+    def resolve(self, proxy_id: int, choices: dict[str, str]) -> None:
+        proxy = self.store.proxy(proxy_id)
+        if proxy is None:
+            raise UserError("That activity is no longer in the local store.")
+        bad = {v for v in choices.values()} - {"calendar", "crm"}
+        if bad:
+            raise UserError(f"unknown choice {sorted(bad)[0]!r}: use 'calendar' or 'crm'")
+        self.store.update_proxy(proxy_id, resolution={**proxy.resolution, **choices})
+
+    def status(self) -> Status:
+        counts = self.store.proxy_counts()
+        last = self.store.get_meta("last_sync")
+        configured = bool(self.settings.crm.url and self.settings.calendar.url)
+        return Status(
+            configured=configured,
+            last_sync=datetime.fromisoformat(last) if last else None,
+            shared=sum(counts.values()), pending=counts.get("pending", 0),
+            conflicts=counts.get("conflict", 0), errors=counts.get("error", 0),
+            calendar_items=self.store.mirror_count(),
+            notes=[f"{href}: {reason}" for href, reason in self.store.invalid_items()])
+
+    def last_report(self) -> SyncReport | None:
+        for _, body in self.store.reports(1):
+            return _report_from_json(body)
+        return None
+
+    # -- the sync ------------------------------------------------------------
+    def sync(self, progress: ProgressCallback = lambda p: None,
+             cancel: CancelToken | None = None, dry_run: bool = False
+             ) -> SyncReport:
+        report, _ = self.run_sync(progress, cancel, dry_run)
+        return report
+
+    def run_sync(self, progress: ProgressCallback = lambda p: None,
+                 cancel: CancelToken | None = None, dry_run: bool = False
+                 ) -> tuple[SyncReport, list[Action]]:
+        """The sync, with the plan it made; opens its own store (worker thread)."""
+        crm, calendar = self.make_crm(), self.make_calendar()
+        store = Store(self.profile.store_path)
+        try:
+            progress(Progress("Finding the calendar"))
+            url = self._calendar_url(store, calendar)
+            job = engine.Job(store=store, crm=crm, calendar=calendar, calendar_url=url,
+                             settings=self.settings.sync, renderer=IcalRenderer(),
+                             uid_namespace=_namespace(self.settings), progress=progress,
+                             cancel=cancel, dry_run=dry_run)
+            return engine.run(job)
+        finally:
+            store.close()
+
+    def _calendar_url(self, store: Store, calendar: CalDavClient) -> str:
+        cal = self.settings.calendar
+        key = f"{cal.url}|{cal.calendar}"
+        if store.get_meta("calendar_key") == key and store.get_meta("calendar_url"):
+            return store.get_meta("calendar_url") or ""
+        info = calendar.resolve_calendar(cal.calendar)
+        previous = store.get_meta("calendar_url")
+        if previous and previous != info.url and store.proxies():
+            raise UserError(
+                f"The synchronized calendar changed from {previous} to {info.url}, but items "
+                "of the old calendar are still shared. Choose the old calendar again, or run "
+                "'crmdesk uninstall' first to start over.")
+        with store.transaction():
+            if previous != info.url:
+                store.mirror_clear()
+                store.set_meta("sync_token", None)
+            store.set_meta("calendar_key", key)
+            store.set_meta("calendar_url", info.url)
+        return info.url
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _require(value: object, key: str, problem: str) -> None:
+    if not value:
+        raise SettingsError(key, problem)
+
+
+def _namespace(settings: Settings) -> str:
+    host = settings.crm.url.split("://", 1)[-1].split("/", 1)[0]
+    return f"{settings.crm.database}.{host}" if host else "crmdesk"
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _report_from_json(body: dict) -> SyncReport:
+    report = SyncReport(calendar=SideCounts(**body["calendar"]), crm=SideCounts(**body["crm"]),
+                        requests=body.get("requests", {}), seconds=body.get("seconds", 0.0),
+                        cancelled=body.get("cancelled", False))
+    for name in ("conflicts", "skipped", "errors", "linked"):
+        getattr(report, name).extend(ReportEntry(**e) for e in body.get(name, []))
+    return report
+
+
+__all__ = ["AppService", "CalendarInfo", "CancelToken", "ConflictView", "Identity",
+           "ItemView", "Progress", "ProgressCallback", "Reference", "ServiceApi", "Settings",
            "ShareState", "Status", "SyncReport"]

@@ -22,9 +22,10 @@ from crmdesk.model.activity import (
     normalize_fields,
 )
 from crmdesk.model.items import CrmRecord, Identity, NativeItem, Reference
+from crmdesk.model.proxy import ProxyRow
 
 __all__ = [
     "ALL_FIELDS", "CRM_ONLY_FIELDS", "NATIVE_FIELDS", "ActivityType", "CrmRecord",
-    "DisplayIn", "Fields", "Identity", "NativeItem", "Origin", "Priority",
+    "DisplayIn", "Fields", "Identity", "NativeItem", "Origin", "Priority", "ProxyRow",
     "Reference", "Status", "component_for", "normalize_fields",
 ]

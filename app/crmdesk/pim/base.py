@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol, Sequence
+from dataclasses import dataclass, field
+from typing import Mapping, Protocol, Sequence
 
 from crmdesk.model import NativeItem
 
@@ -24,6 +24,7 @@ class Delta:
     token: str                       # new sync token
     full: bool                       # True when this was a full listing
     invalid: list[tuple[str, str]]   # (href, reason) for objects that could not be parsed
+    unchanged: list[str] = field(default_factory=list)  # listed hrefs whose etag was known
 
 
 class CalendarClient(Protocol):
@@ -32,8 +33,13 @@ class CalendarClient(Protocol):
     def calendars(self) -> list[CalendarInfo]:
         """Discovery: every calendar collection of the user."""
 
-    def sync(self, calendar_url: str, token: str | None) -> Delta:
+    def sync(self, calendar_url: str, token: str | None,
+             known: Mapping[str, str] | None = None) -> Delta:
         """sync-collection REPORT + one multiget of the changed hrefs.
+
+        `known` maps href -> etag of what the caller already holds: a listed
+        href whose etag equals the known one is not fetched again and goes
+        into `Delta.unchanged` (so our own writes cost no multiget next time).
 
         A rejected token (403/412 or valid-sync-token error) makes it
         restart with an initial sync and return `full=True`.

@@ -1,0 +1,122 @@
+"""The `crmdesk` command: gui (default), sync, share, unshare, status, demo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from crmdesk import __version__
+from crmdesk.errors import CrmDeskError, UserError
+from crmdesk.messages import describe
+from crmdesk.settings import Profile
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="crmdesk", description=(
+        "Join your CalDAV calendar to the company CRM: share meetings and to-dos, "
+        "then synchronize both ways."))
+    parser.add_argument("--version", action="version", version=f"crmdesk {__version__}")
+    parser.add_argument("--profile-dir", type=Path, metavar="DIR",
+                        help="keep settings.toml and the local store in DIR")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("gui", help="open the window (the default)")
+    sync = sub.add_parser("sync", help="synchronize the calendar and the CRM now")
+    sync.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    sync.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
+    share = sub.add_parser("share", help="share a calendar item (by UID) with the CRM")
+    share.add_argument("uid")
+    unshare = sub.add_parser("unshare", help="stop sharing a calendar item (by UID)")
+    unshare.add_argument("uid")
+    sub.add_parser("status", help="what is shared, pending, in conflict")
+    demo = sub.add_parser("demo", help="start local demo servers with a rep's week, open the GUI")
+    demo.add_argument("--serve", action="store_true",
+                      help="only start the servers; print URLs and credentials")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    profile = Profile.at(args.profile_dir) if args.profile_dir else Profile.default()
+    try:
+        return _dispatch(args, profile)
+    except CrmDeskError as exc:
+        print(f"crmdesk: {describe(exc)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("crmdesk: interrupted; the next sync finishes the work.", file=sys.stderr)
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, profile: Profile) -> int:
+    command = args.command or "gui"
+    if command == "demo":
+        from crmdesk.demo import run_demo
+        return run_demo(profile if args.profile_dir else None, serve_only=args.serve)
+    from crmdesk.service import AppService
+    service = AppService(profile)
+    try:
+        if command == "gui":
+            from crmdesk.ui.app import run_gui
+            return run_gui(service)
+        if command == "sync":
+            return _sync(service, args.json, args.dry_run)
+        if command in ("share", "unshare"):
+            return _share(service, args.uid, command == "share")
+        return _status(service)
+    finally:
+        service.close()
+
+
+def _sync(service: "AppService", as_json: bool, dry_run: bool) -> int:  # noqa: F821
+    report, actions = service.run_sync(dry_run=dry_run)
+    if dry_run:
+        print(f"{len(actions)} action(s) planned; nothing was changed.")
+        for action in actions:
+            print("  " + action.describe())
+        return 0
+    if as_json:
+        print(json.dumps(report.to_json(), indent=2, default=str))
+    else:
+        print(report.summary())
+        for title, entries in (("Conflicts", report.conflicts), ("Skipped", report.skipped),
+                               ("Errors", report.errors)):
+            for entry in entries:
+                print(f"  {title[:-1]}: {entry.title or entry.key}: {entry.reason}")
+    if report.errors:
+        print(f"crmdesk: {len(report.errors)} item(s) could not be synchronized; "
+              "they are retried next time", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _share(service: "AppService", uid: str, share: bool) -> int:  # noqa: F821
+    item = service.store.mirror_by_uid(uid)
+    if item is None:
+        raise UserError(f"No calendar item with UID {uid!r} is in the local mirror. "
+                        "Run 'crmdesk sync' first if it was created recently.")
+    key = f"n:{item.href}"
+    result = service.share(key) if share else service.unshare(key)
+    print(f"{result.title}: {result.share_state.value.replace('_', ' ')}"
+          + (f" ({result.state_detail})" if result.state_detail else ""))
+    return 0
+
+
+def _status(service: "AppService") -> int:  # noqa: F821
+    st = service.status()
+    if not st.configured:
+        print("Not configured yet: open the app (crmdesk) and fill in Connection settings, "
+              "or write settings.toml.")
+    print(f"Last sync: {st.last_sync.isoformat(sep=' ') if st.last_sync else 'never'}")
+    print(f"Calendar items mirrored: {st.calendar_items}")
+    print(f"Shared activities: {st.shared} (pending {st.pending}, conflicts {st.conflicts}, "
+          f"errors {st.errors})")
+    for note in st.notes:
+        print(f"  skipped: {note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

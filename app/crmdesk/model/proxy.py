@@ -1,0 +1,29 @@
+"""The proxy activity: the hidden local copy of a CRM activity (DESIGN.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from crmdesk.model.activity import Fields, Origin
+from crmdesk.model.items import CrmRecord
+
+
+@dataclass
+class ProxyRow:
+    """A proxy activity (the hidden local CRM activity of DESIGN.md)."""
+
+    id: int
+    uid: str | None
+    href: str | None
+    native_pending: bool
+    crm_id: int | None
+    crm: CrmRecord | None
+    crm_deleted: bool
+    origin: Origin
+    local: Fields
+    base: Fields | None
+    state: str
+    detail: str = ""
+    conflict: list[str] = field(default_factory=list)
+    resolution: dict[str, str] = field(default_factory=dict)
+    unshare: bool = False

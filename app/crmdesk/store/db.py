@@ -1,0 +1,189 @@
+"""The Store: one SQLite file, one connection per thread, short transactions."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from crmdesk.errors import CrmDeskError
+from crmdesk.model import NativeItem
+from crmdesk.model.activity import fields_from_json, fields_to_json
+from crmdesk.store.proxies import ProxyTables
+from crmdesk.store.schema import MIGRATIONS
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(CrmDeskError):
+    """The store file can't be used (corrupt, newer schema, not writable)."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(f"local store {path}: {detail}")
+        self.path = path
+        self.detail = detail
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.astimezone(timezone.utc).isoformat()
+
+
+class Store(ProxyTables):
+    """The local store.  Create one per thread; they share the file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self._db.row_factory = sqlite3.Row
+            # WAL keeps readers (the GUI) unblocked while a sync writes; NORMAL
+            # is durable across application crashes and cheap per commit.
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(self.path, str(exc)) from exc
+        self._depth = 0
+
+    # -- lifecycle -------------------------------------------------------
+    def close(self) -> None:
+        self._db.close()
+
+    def _version(self) -> int:
+        row = self._db.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
+        if row is None:
+            return 0
+        value = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        return int(value[0]) if value else 0
+
+    def _migrate(self) -> None:
+        version = self._version()
+        if version > SCHEMA_VERSION:
+            raise StoreError(self.path, f"schema {version} is newer than this crmdesk "
+                             f"({SCHEMA_VERSION}); install a newer crmdesk")
+        if version == SCHEMA_VERSION:
+            return
+        if version > 0:
+            backup = self.path.with_suffix(f".v{version}.bak")
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            shutil.copy2(self.path, backup)
+        for number in range(version + 1, SCHEMA_VERSION + 1):
+            self._db.executescript("BEGIN;" + MIGRATIONS[number - 1] + ";COMMIT;")
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+                             (str(number),))
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group writes; nested uses join the outer transaction."""
+        if self._depth == 0:
+            self._db.execute("BEGIN IMMEDIATE")
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self._db.execute("ROLLBACK")
+            raise
+        self._depth -= 1
+        if self._depth == 0:
+            self._db.execute("COMMIT")
+
+    def _x(self, sql: str, args: Sequence[Any] = ()) -> sqlite3.Cursor:
+        return self._db.execute(sql, args)
+
+    # -- meta ------------------------------------------------------------
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self._x("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        if value is None:
+            self._x("DELETE FROM meta WHERE key=?", (key,))
+        else:
+            self._x("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def get_json(self, key: str) -> Any:
+        text = self.get_meta(key)
+        return None if text is None else json.loads(text)
+
+    def set_json(self, key: str, value: Any) -> None:
+        self.set_meta(key, None if value is None else json.dumps(value))
+
+    # -- mirror ----------------------------------------------------------
+    @staticmethod
+    def _native(row: sqlite3.Row) -> NativeItem:
+        return NativeItem(href=row["href"], etag=row["etag"], uid=row["uid"],
+                          component=row["component"],
+                          fields=fields_from_json(json.loads(row["fields"])),
+                          raw=row["raw"], organizer=row["organizer"],
+                          content_hash=row["content_hash"])
+
+    def mirror_put(self, items: Sequence[NativeItem]) -> None:
+        rows = [(i.href, i.uid, i.etag, i.component, json.dumps(fields_to_json(i.fields)),
+                 i.raw, i.organizer, i.content_hash, _iso(i.fields.get("planned_start")),
+                 _iso(i.fields.get("planned_end"))) for i in items]
+        with self.transaction():
+            self._db.executemany("INSERT OR REPLACE INTO mirror VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+            self._db.executemany("DELETE FROM invalid_item WHERE href=?",
+                                 [(i.href,) for i in items])
+
+    def mirror_delete(self, hrefs: Sequence[str]) -> None:
+        with self.transaction():
+            self._db.executemany("DELETE FROM mirror WHERE href=?", [(h,) for h in hrefs])
+            self._db.executemany("DELETE FROM invalid_item WHERE href=?", [(h,) for h in hrefs])
+
+    def mirror_clear(self) -> None:
+        with self.transaction():
+            self._x("DELETE FROM mirror")
+            self._x("DELETE FROM invalid_item")
+
+    def mirror_get(self, href: str) -> NativeItem | None:
+        row = self._x("SELECT * FROM mirror WHERE href=?", (href,)).fetchone()
+        return None if row is None else self._native(row)
+
+    def mirror_by_uid(self, uid: str) -> NativeItem | None:
+        row = self._x("SELECT * FROM mirror WHERE uid=? LIMIT 1", (uid,)).fetchone()
+        return None if row is None else self._native(row)
+
+    def mirror_all(self) -> dict[str, NativeItem]:
+        return {r["href"]: self._native(r) for r in self._x("SELECT * FROM mirror")}
+
+    def mirror_etags(self) -> dict[str, str]:
+        return {r[0]: r[1] for r in self._x("SELECT href, etag FROM mirror")}
+
+    def mirror_hrefs(self) -> set[str]:
+        return {r[0] for r in self._x("SELECT href FROM mirror")}
+
+    def mirror_range(self, start: datetime, end: datetime, component: str) -> list[NativeItem]:
+        """Items of `component` overlapping [start, end)."""
+        rows = self._x(
+            "SELECT * FROM mirror WHERE component=? AND start_utc < ? "
+            "AND COALESCE(end_utc, start_utc) >= ? ORDER BY start_utc",
+            (component, _iso(end), _iso(start)))
+        return [self._native(r) for r in rows]
+
+    def mirror_component(self, component: str) -> list[NativeItem]:
+        rows = self._x("SELECT * FROM mirror WHERE component=? ORDER BY start_utc", (component,))
+        return [self._native(r) for r in rows]
+
+    def mirror_count(self) -> int:
+        return int(self._x("SELECT count(*) FROM mirror").fetchone()[0])
+
+    def set_invalid(self, items: Sequence[tuple[str, str]]) -> None:
+        with self.transaction():
+            self._db.executemany("INSERT OR REPLACE INTO invalid_item VALUES (?, ?)", items)
+
+    def invalid_items(self) -> list[tuple[str, str]]:
+        return [(r[0], r[1]) for r in self._x("SELECT href, reason FROM invalid_item")]

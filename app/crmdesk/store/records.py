@@ -1,0 +1,41 @@
+"""Row types the store hands out (plain data, JSON decoded)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from crmdesk.model import CrmRecord, Fields, Origin
+from crmdesk.model.proxy import ProxyRow
+from crmdesk.model.activity import fields_from_json, fields_to_json
+
+
+def crm_to_json(record: CrmRecord | None) -> str | None:
+    if record is None:
+        return None
+    return json.dumps({
+        "id": record.id, "fields": fields_to_json(record.fields),
+        "timestamp": record.timestamp, "integration_id": record.integration_id,
+        "origin": str(record.origin), "owner": record.owner,
+        "employees": list(record.employees), "extra": record.extra,
+    })
+
+
+def crm_from_json(text: str | None) -> CrmRecord | None:
+    if not text:
+        return None
+    data: dict[str, Any] = json.loads(text)
+    return CrmRecord(
+        id=data["id"], fields=fields_from_json(data["fields"]),
+        timestamp=data.get("timestamp", ""), integration_id=data.get("integration_id", ""),
+        origin=Origin(data.get("origin", "crm")), owner=data.get("owner"),
+        employees=tuple(data.get("employees", ())), extra=data.get("extra", {}),
+    )
+
+
+def fields_json(fields: Fields | None) -> str | None:
+    return None if fields is None else json.dumps(fields_to_json(fields), sort_keys=True)
+
+
+def fields_load(text: str | None) -> Fields | None:
+    return None if text is None else fields_from_json(json.loads(text))

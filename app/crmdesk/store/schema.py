@@ -1,0 +1,65 @@
+"""Schema and migrations.  Each migration takes the store from version N-1 to N."""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: first schema
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE mirror (
+        href TEXT PRIMARY KEY,
+        uid TEXT NOT NULL,
+        etag TEXT NOT NULL,
+        component TEXT NOT NULL,
+        fields TEXT NOT NULL,
+        raw TEXT NOT NULL,
+        organizer TEXT NOT NULL DEFAULT '',
+        content_hash TEXT NOT NULL DEFAULT '',
+        start_utc TEXT,
+        end_utc TEXT
+    );
+    CREATE INDEX mirror_uid ON mirror(uid);
+    CREATE INDEX mirror_start ON mirror(start_utc);
+    CREATE TABLE invalid_item (href TEXT PRIMARY KEY, reason TEXT NOT NULL);
+    CREATE TABLE proxy (
+        id INTEGER PRIMARY KEY,
+        uid TEXT,
+        href TEXT,
+        native_pending INTEGER NOT NULL DEFAULT 0,
+        crm_id INTEGER UNIQUE,
+        crm TEXT,
+        crm_deleted INTEGER NOT NULL DEFAULT 0,
+        origin TEXT NOT NULL,
+        local TEXT NOT NULL DEFAULT '{}',
+        base TEXT,
+        state TEXT NOT NULL DEFAULT 'pending',
+        detail TEXT NOT NULL DEFAULT '',
+        conflict TEXT NOT NULL DEFAULT '[]',
+        resolution TEXT NOT NULL DEFAULT '{}',
+        unshare INTEGER NOT NULL DEFAULT 0,
+        updated TEXT NOT NULL
+    );
+    CREATE INDEX proxy_uid ON proxy(uid);
+    CREATE INDEX proxy_href ON proxy(href);
+    CREATE TABLE ref (
+        kind TEXT NOT NULL,
+        id INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        email TEXT NOT NULL DEFAULT '',
+        detail TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (kind, id)
+    );
+    CREATE TABLE journal (
+        id INTEGER PRIMARY KEY,
+        proxy_id INTEGER,
+        action TEXT NOT NULL,
+        payload TEXT NOT NULL DEFAULT '{}',
+        created TEXT NOT NULL
+    );
+    CREATE TABLE report (
+        id INTEGER PRIMARY KEY,
+        finished TEXT NOT NULL,
+        body TEXT NOT NULL
+    );
+    """,
+]

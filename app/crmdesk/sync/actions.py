@@ -1,0 +1,115 @@
+"""The actions a plan is made of: small, printable, applied one by one.
+
+`side` says which copy an action touches ("crm", "calendar" or "local"),
+`verb` how the report counts it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from crmdesk.model import Fields
+
+
+@dataclass(frozen=True)
+class Action:
+    proxy_id: int
+    title: str
+
+    side = "local"
+    verb = ""
+
+    def describe(self) -> str:
+        return f"{self.side:8} {type(self).__name__:12} #{self.proxy_id} {self.title!r}"
+
+
+@dataclass(frozen=True)
+class CreateCrm(Action):
+    """Correlate by natural keys (rule 2), else create; then link (rule 1)."""
+
+    uid: str = ""
+    fields: Fields = field(default_factory=dict)
+    side = "crm"
+    verb = "created"
+
+
+@dataclass(frozen=True)
+class UpdateCrm(Action):
+    crm_id: int = 0
+    changes: Fields = field(default_factory=dict)
+    timestamp: str = ""
+    integration_id: str | None = None
+    side = "crm"
+    verb = "updated"
+
+    def describe(self) -> str:
+        names = sorted(self.changes) + (["integration_id"] if self.integration_id else [])
+        return super().describe() + f" {', '.join(names)}"
+
+
+@dataclass(frozen=True)
+class DeleteCrm(Action):
+    crm_id: int = 0
+    reason: str = ""
+    side = "crm"
+    verb = "deleted"
+
+
+@dataclass(frozen=True)
+class LeaveTeam(Action):
+    """The rep leaves the activity's employee team (rules 10, 15)."""
+
+    crm_id: int = 0
+    side = "crm"
+    verb = "updated"
+
+
+@dataclass(frozen=True)
+class CreateNative(Action):
+    uid: str = ""
+    component: str = "VEVENT"
+    fields: Fields = field(default_factory=dict)
+    side = "calendar"
+    verb = "created"
+
+
+@dataclass(frozen=True)
+class UpdateNative(Action):
+    href: str = ""
+    changes: Fields = field(default_factory=dict)
+    side = "calendar"
+    verb = "updated"
+
+    def describe(self) -> str:
+        return super().describe() + f" {', '.join(sorted(self.changes))}"
+
+
+@dataclass(frozen=True)
+class DeleteNative(Action):
+    href: str = ""
+    reason: str = ""
+    side = "calendar"
+    verb = "deleted"
+
+
+@dataclass(frozen=True)
+class LinkNative(Action):
+    """Correlation found the native item of a CRM activity (rule 3)."""
+
+    href: str = ""
+    uid: str = ""
+
+
+@dataclass(frozen=True)
+class SaveProxy(Action):
+    """Record what both sides now agree on."""
+
+    base: Fields = field(default_factory=dict)
+    local: Fields = field(default_factory=dict)
+    conflict: tuple[str, ...] = ()
+    resolved: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DropProxy(Action):
+    reason: str = ""

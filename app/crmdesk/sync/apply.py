@@ -1,0 +1,254 @@
+"""Apply a plan: one proxy's actions at a time, each failure kept to its item.
+
+A lost race on a guarded write (rule 8) refreshes that item's state and
+re-plans it once; any other error marks the proxy `error`, goes into the
+report, and the next sync retries from the states (they are idempotent:
+a create first looks for what an interrupted run may have made).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Any, Callable, Mapping, Protocol, Sequence
+
+from crmdesk.crm.base import Connector, NewActivity
+from crmdesk.errors import CrmDeskError, NotFound, StaleWrite
+from crmdesk.model import CRM_ONLY_FIELDS, Fields, Identity, NativeItem, Origin
+from crmdesk.pim.base import CalendarClient
+from crmdesk.sync.actions import (Action, CreateCrm, CreateNative, DeleteCrm, DeleteNative,
+                                  DropProxy, LeaveTeam, LinkNative, SaveProxy, UpdateCrm,
+                                  UpdateNative)
+from crmdesk.sync.report import CancelToken, ReportEntry, SyncReport
+
+
+class Renderer(Protocol):
+    def render(self, uid: str, component: str, fields: Fields) -> str: ...
+    def patch(self, raw: str, changes: Fields) -> str: ...
+
+
+class _Retry(Exception):
+    """The item's state was refreshed after a lost race: plan it again."""
+
+
+@dataclass
+class Context:
+    store: Any                        # crmdesk.store.Store (duck-typed: no SQL here)
+    crm: Connector
+    calendar: CalendarClient
+    calendar_url: str
+    identity: Identity
+    renderer: Renderer
+    mirror: dict[str, NativeItem]     # kept in step with the store while applying
+    report: SyncReport = field(default_factory=SyncReport)
+    on_step: Callable[[], None] = lambda: None
+
+
+Replan = Callable[[int], list[Action]]
+
+
+def apply(actions: Sequence[Action], ctx: Context, replan: Replan, cancel: CancelToken) -> None:
+    for proxy_id, group in groupby(actions, key=lambda a: a.proxy_id):
+        if cancel.cancelled:
+            ctx.report.cancelled = True
+            return
+        apply_group(proxy_id, list(group), ctx, replan)
+        ctx.on_step()
+
+
+def apply_group(proxy_id: int, group: list[Action], ctx: Context, replan: Replan,
+                attempts: int = 3) -> None:
+    try:
+        for action in group:
+            if _apply_one(action, ctx):
+                # Linking or creating changed what the item is compared with.
+                apply_group(proxy_id, replan(proxy_id), ctx, replan, attempts - 1)
+                return
+    except _Retry:
+        if attempts > 1:
+            apply_group(proxy_id, replan(proxy_id), ctx, replan, attempts - 1)
+        else:
+            _fail(ctx, group[0], "it kept changing on the server during the sync; "
+                                 "it will be tried again next time")
+    except CrmDeskError as exc:
+        _fail(ctx, group[0], str(exc))
+
+
+def _fail(ctx: Context, action: Action, reason: str) -> None:
+    ctx.report.errors.append(ReportEntry(key=_key(ctx, action.proxy_id), title=action.title,
+                                         reason=reason))
+    if ctx.store.proxy(action.proxy_id) is not None:
+        ctx.store.update_proxy(action.proxy_id, state="error", detail=reason)
+
+
+def _key(ctx: Context, proxy_id: int) -> str:
+    proxy = ctx.store.proxy(proxy_id)
+    if proxy is None:
+        return f"proxy:{proxy_id}"
+    return proxy.uid or (f"crm:{proxy.crm_id}" if proxy.crm_id else f"proxy:{proxy_id}")
+
+
+def _count(ctx: Context, action: Action) -> None:
+    if action.side in ("crm", "calendar") and action.verb:
+        counts = getattr(ctx.report, action.side)
+        setattr(counts, action.verb, getattr(counts, action.verb) + 1)
+
+
+def _apply_one(action: Action, ctx: Context) -> bool:
+    """Apply one action; True when the proxy must be planned again now."""
+    handler = _HANDLERS[type(action)]
+    entry = ctx.store.journal_add(action.proxy_id, type(action).__name__,
+                                  {"title": action.title})
+    replan = handler(action, ctx)
+    ctx.store.journal_done(entry)
+    return bool(replan)
+
+
+def _create_crm(a: CreateCrm, ctx: Context) -> bool:
+    me = ctx.identity.employee_id
+    record = ctx.crm.find_by_integration_id(a.uid, me)
+    if record is None:
+        record = ctx.crm.find_by_subject(a.fields["description"], a.fields["planned_start"], me)
+    if record is not None:
+        ctx.report.linked.append(ReportEntry(key=a.uid, title=a.title,
+                                             reason=f"linked to existing CRM activity {record.id}"))
+    else:
+        record = ctx.crm.create([NewActivity(fields=a.fields, integration_id=a.uid,
+                                             origin=str(Origin.CALENDAR), owner=me)])[0]
+        _count(ctx, a)
+    # The base is the calendar's view: where the CRM differs (a record found by
+    # natural key), the CRM wins, as when CRM Desktop links an existing activity.
+    ctx.store.update_proxy(a.proxy_id, crm=record, crm_deleted=False, base=a.fields,
+                           state="synced", detail="")
+    return True
+
+
+def _update_crm(a: UpdateCrm, ctx: Context) -> bool:
+    try:
+        record = ctx.crm.write(a.crm_id, a.changes, a.timestamp, a.integration_id)
+    except (StaleWrite, NotFound):
+        fresh = ctx.crm.read([a.crm_id])
+        if fresh:
+            ctx.store.update_proxy(a.proxy_id, crm=fresh[0])
+        else:
+            ctx.store.update_proxy(a.proxy_id, crm_deleted=True)
+        raise _Retry() from None
+    ctx.store.update_proxy(a.proxy_id, crm=record)
+    if a.changes:
+        _count(ctx, a)
+    return False
+
+
+def _delete_crm(a: DeleteCrm, ctx: Context) -> bool:
+    try:
+        ctx.crm.delete([a.crm_id])
+    except NotFound:
+        return False
+    _count(ctx, a)
+    return False
+
+
+def _leave_team(a: LeaveTeam, ctx: Context) -> bool:
+    try:
+        ctx.crm.leave_team(a.crm_id)
+    except NotFound:
+        return False
+    _count(ctx, a)
+    return False
+
+
+def _create_native(a: CreateNative, ctx: Context) -> bool:
+    ical = ctx.renderer.render(a.uid, a.component, a.fields)
+    # Remember the UID before the PUT: a run killed here finds the item by UID
+    # next time instead of creating a second one.
+    ctx.store.update_proxy(a.proxy_id, uid=a.uid, href=None, native_pending=True)
+    try:
+        item = ctx.calendar.create(ctx.calendar_url, a.uid, ical)
+    except StaleWrite:
+        ctx.report.skipped.append(ReportEntry(
+            key=a.uid, title=a.title,
+            reason="an item with this UID already exists in the calendar; it is linked next sync"))
+        return False
+    _remember(ctx, item)
+    ctx.store.update_proxy(a.proxy_id, href=item.href, native_pending=False)
+    _count(ctx, a)
+    return False
+
+
+def _update_native(a: UpdateNative, ctx: Context) -> bool:
+    native = ctx.mirror[a.href]
+    try:
+        item = ctx.calendar.update(native, ctx.renderer.patch(native.raw, a.changes))
+    except (StaleWrite, NotFound):
+        fresh = ctx.calendar.get(a.href)
+        if fresh is None:
+            _forget(ctx, a.href)
+        else:
+            _remember(ctx, fresh)
+        raise _Retry() from None
+    _remember(ctx, item)
+    _count(ctx, a)
+    return False
+
+
+def _delete_native(a: DeleteNative, ctx: Context) -> bool:
+    native = ctx.mirror.get(a.href)
+    if native is not None:
+        try:
+            ctx.calendar.delete(native)
+            _count(ctx, a)
+        except NotFound:
+            pass
+        except StaleWrite:
+            fresh = ctx.calendar.get(a.href)
+            if fresh is not None:
+                _remember(ctx, fresh)
+            raise _Retry() from None
+    _forget(ctx, a.href)
+    if ctx.store.proxy(a.proxy_id) is not None:
+        ctx.store.update_proxy(a.proxy_id, href=None)
+    return False
+
+
+def _link_native(a: LinkNative, ctx: Context) -> bool:
+    ctx.store.update_proxy(a.proxy_id, uid=a.uid, href=a.href, native_pending=False)
+    ctx.report.linked.append(ReportEntry(key=a.uid, title=a.title,
+                                         reason="linked to an existing calendar item"))
+    return False
+
+
+def _save_proxy(a: SaveProxy, ctx: Context) -> bool:
+    proxy = ctx.store.proxy(a.proxy_id)
+    keep = {k: v for k, v in (proxy.resolution if proxy else {}).items() if k in a.conflict}
+    state = "conflict" if a.conflict else "synced"
+    detail = ", ".join(a.conflict)
+    ctx.store.update_proxy(a.proxy_id, base=a.base, local=a.local, conflict=a.conflict,
+                           state=state, detail=detail, resolution=keep)
+    if a.conflict:
+        ctx.report.conflicts.append(ReportEntry(key=_key(ctx, a.proxy_id), title=a.title,
+                                                reason="changed on both sides",
+                                                fields=list(a.conflict)))
+    return False
+
+
+def _drop_proxy(a: DropProxy, ctx: Context) -> bool:
+    ctx.store.delete_proxy(a.proxy_id)
+    return False
+
+
+def _remember(ctx: Context, item: NativeItem) -> None:
+    ctx.store.mirror_put([item])
+    ctx.mirror[item.href] = item
+
+
+def _forget(ctx: Context, href: str) -> None:
+    ctx.store.mirror_delete([href])
+    ctx.mirror.pop(href, None)
+
+
+_HANDLERS: Mapping[type, Callable[[Any, Context], bool]] = {
+    CreateCrm: _create_crm, UpdateCrm: _update_crm, DeleteCrm: _delete_crm,
+    LeaveTeam: _leave_team, CreateNative: _create_native, UpdateNative: _update_native,
+    DeleteNative: _delete_native, LinkNative: _link_native, SaveProxy: _save_proxy,
+    DropProxy: _drop_proxy,
+}

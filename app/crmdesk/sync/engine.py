@@ -1,0 +1,163 @@
+"""One whole sync: gather both sides into the store, plan, apply, report.
+
+Gathering writes what the servers said into the store (mirror + token in
+one transaction, CRM snapshots + watermark in another) before anything is
+planned, so a sync killed at any point restarts from consistent states.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from crmdesk.crm.base import Connector
+from crmdesk.model import Identity, NativeItem, Origin
+from crmdesk.pim.base import CalendarClient
+from crmdesk.settings.model import SyncSettings
+from crmdesk.sync.actions import Action
+from crmdesk.sync.apply import Context, Renderer, apply
+from crmdesk.sync.plan import World, fields_for_new_proxy, in_window, plan, plan_proxy
+from crmdesk.sync.report import CancelToken, Progress, ReportEntry, SyncReport
+
+REFS_MAX_AGE = 24 * 3600
+
+
+@dataclass
+class Job:
+    """What one sync works with."""
+
+    store: Any
+    crm: Connector
+    calendar: CalendarClient
+    calendar_url: str
+    settings: SyncSettings
+    renderer: Renderer
+    uid_namespace: str = "crmdesk"
+    progress: Callable[[Progress], None] = lambda p: None
+    cancel: CancelToken | None = None
+    now: datetime | None = None
+    dry_run: bool = False
+
+
+def run(job: Job) -> tuple[SyncReport, list[Action]]:
+    """Run one sync; returns its report and the plan it applied."""
+    started = time.monotonic()
+    cancel = job.cancel or CancelToken()
+    report = SyncReport()
+    now = job.now or datetime.now(timezone.utc)
+    job.progress(Progress("Signing in to the CRM"))
+    identity = job.crm.login()
+    job.store.set_json("identity", _identity_json(identity))
+    job.progress(Progress("Reading the calendar"))
+    gather_calendar(job, identity, now, report)
+    job.progress(Progress("Reading the CRM"))
+    gather_crm(job)
+    refresh_references(job)
+    world = World(job.store.proxies(), job.store.mirror_all(), identity, job.settings, now,
+                  job.uid_namespace)
+    actions = plan(world)
+    if cancel.cancelled:
+        report.cancelled = True
+    elif not job.dry_run:
+        _apply(job, world, actions, identity, report, cancel)
+    report.requests = {"calendar": job.calendar.request_count, "crm": job.crm.request_count}
+    report.seconds = round(time.monotonic() - started, 3)
+    if not job.dry_run:
+        job.store.add_report(report.to_json())
+        job.store.set_meta("last_sync", now.isoformat(timespec="seconds"))
+    return report, actions
+
+
+def _apply(job: Job, world: World, actions: list[Action], identity: Identity,
+           report: SyncReport, cancel: CancelToken) -> None:
+    groups = len({a.proxy_id for a in actions})
+    done = [0]
+
+    def step() -> None:
+        done[0] += 1
+        job.progress(Progress("Applying changes", done[0], groups))
+
+    ctx = Context(store=job.store, crm=job.crm, calendar=job.calendar,
+                  calendar_url=job.calendar_url, identity=identity, renderer=job.renderer,
+                  mirror=dict(world.mirror), report=report, on_step=step)
+
+    def replan(proxy_id: int) -> list[Action]:
+        proxy = job.store.proxy(proxy_id)
+        if proxy is None:
+            return []
+        fresh = World([proxy], ctx.mirror, identity, job.settings, world.now, job.uid_namespace)
+        return plan_proxy(fresh, proxy, {p.href for p in job.store.proxies() if p.href})
+
+    job.progress(Progress("Applying changes", 0, groups))
+    apply(actions, ctx, replan, cancel)
+
+
+def gather_calendar(job: Job, identity: Identity, now: datetime, report: SyncReport) -> None:
+    """Bring the mirror up to date with one sync-collection REPORT."""
+    store = job.store
+    token = store.get_meta("sync_token")
+    known = store.mirror_etags() if token else {}
+    delta = job.calendar.sync(job.calendar_url, token, known)
+    invalid = {href for href, _ in delta.invalid}
+    with store.transaction():
+        if delta.full:
+            seen = {item.href for item in delta.changed} | set(delta.unchanged) | invalid
+            store.mirror_delete([h for h in store.mirror_hrefs() if h not in seen])
+        new = [i for i in delta.changed if store.mirror_get(i.href) is None]
+        store.mirror_put(delta.changed)
+        store.mirror_delete(delta.deleted)
+        store.set_invalid(delta.invalid)
+        store.set_meta("sync_token", delta.token)
+        if job.settings.share_new_items:
+            _auto_share(job, new, identity, now)
+    for href, reason in delta.invalid:
+        report.skipped.append(ReportEntry(key=href, title=href, reason=reason))
+
+
+def _auto_share(job: Job, items: list[NativeItem], identity: Identity, now: datetime) -> None:
+    world = World([], {}, identity, job.settings, now)
+    for item in items:
+        local = fields_for_new_proxy(item)
+        if job.store.proxy_by_href(item.href) is None and in_window(world, {**item.fields,
+                                                                          **local}):
+            job.store.add_proxy(origin=Origin.CALENDAR, uid=item.uid, href=item.href,
+                                local=local)
+
+
+def gather_crm(job: Job) -> None:
+    """Store what the CRM change feed says into the proxies' snapshots."""
+    store = job.store
+    feed = job.crm.changes(store.get_meta("crm_watermark"))
+    with store.transaction():
+        for record in feed.records:
+            proxy = store.proxy_by_crm_id(record.id)
+            if proxy is None and record.integration_id:
+                pending = store.proxy_by_uid(record.integration_id)
+                # A create an interrupted run made but never linked.
+                proxy = pending if pending is not None and pending.crm_id is None else None
+            if proxy is not None:
+                store.update_proxy(proxy.id, crm=record, crm_deleted=False)
+            else:
+                store.add_proxy(origin=record.origin, crm=record, uid=None)
+        for crm_id in feed.deleted:
+            proxy = store.proxy_by_crm_id(crm_id)
+            if proxy is not None:
+                store.update_proxy(proxy.id, crm_deleted=True)
+        store.set_meta("crm_watermark", feed.watermark)
+
+
+def refresh_references(job: Job) -> None:
+    """Accounts, contacts, opportunities for the pickers: at most once a day."""
+    fetched = float(job.store.get_meta("refs_fetched", "0") or 0)
+    if job.store.ref_count() and time.time() - fetched < REFS_MAX_AGE:
+        return
+    job.store.replace_refs(job.crm.references())
+    job.store.set_meta("refs_fetched", str(time.time()))
+
+
+def _identity_json(identity: Identity) -> dict[str, Any]:
+    return {"user_id": identity.user_id, "login": identity.login, "name": identity.name,
+            "employee_id": identity.employee_id, "employee_ids": list(identity.employee_ids),
+            "emails": list(identity.emails)}

@@ -1,0 +1,234 @@
+"""The planner: states in, actions out.  Pure (STYLE rule 2).
+
+`plan(world)` looks at every proxy with its native item (from the mirror)
+and its CRM record (the last snapshot the change feed gave) and decides
+what each side needs.  It is state-based, not event-based: a sync killed
+half way leaves states that the next plan finishes from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Mapping, Sequence
+
+from crmdesk.model import (CRM_ONLY_FIELDS, NATIVE_FIELDS, DisplayIn, Fields, Identity,
+                           NativeItem, Origin, ProxyRow, component_for)
+from crmdesk.model.activity import ActivityType, with_defaults
+from crmdesk.settings.model import SyncSettings
+from crmdesk.sync.actions import (Action, CreateCrm, CreateNative, DeleteCrm, DeleteNative,
+                                  DropProxy, LeaveTeam, LinkNative, SaveProxy, UpdateCrm,
+                                  UpdateNative)
+from crmdesk.sync.merge import merge
+
+
+@dataclass(frozen=True)
+class World:
+    """Everything the planner needs, read from the store before planning."""
+
+    proxies: Sequence[ProxyRow]
+    mirror: Mapping[str, NativeItem]          # href -> item, as the server has it now
+    identity: Identity
+    settings: SyncSettings
+    now: datetime
+    uid_namespace: str = "crmdesk"            # makes CRM-born UIDs unique per CRM
+    by_uid: dict[str, NativeItem] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.by_uid:
+            self.by_uid.update({item.uid: item for item in self.mirror.values()})
+
+
+def plan(world: World) -> list[Action]:
+    """The whole plan: every proxy's actions, in proxy order."""
+    linked = {p.href for p in world.proxies if p.href}
+    actions: list[Action] = []
+    for proxy in world.proxies:
+        actions.extend(plan_proxy(world, proxy, linked))
+    return actions
+
+
+def local_side(proxy: ProxyRow, native: NativeItem | None) -> Fields:
+    """The calendar side's view: base, then the native item, then share-bar edits."""
+    fields = with_defaults(proxy.base or {})
+    if native is not None:
+        fields.update({k: native.fields[k] for k in NATIVE_FIELDS if k in native.fields})
+    fields.update({k: v for k, v in proxy.local.items() if k in CRM_ONLY_FIELDS})
+    return fields
+
+
+def fields_for_new_proxy(native: NativeItem) -> Fields:
+    """CRM-only fields of an item the rep shares: what it is, where it shows."""
+    todo = native.component == "VTODO"
+    return {"type": ActivityType.TODO if todo else ActivityType.MEETING,
+            "display_in": DisplayIn.TODO if todo else DisplayIn.CALENDAR,
+            "account": None, "opportunity": None, "contacts": ()}
+
+
+def is_owner(world: World, proxy: ProxyRow) -> bool:
+    owner = proxy.crm.owner if proxy.crm else None
+    return owner is None or owner in world.identity.employee_ids
+
+
+def in_window(world: World, fields: Fields) -> bool:
+    """Rule 18: only items inside the sync window are created on the other side."""
+    start = fields.get("planned_start")
+    todo = fields.get("display_in") == DisplayIn.TODO
+    if start is None:
+        return todo
+    s = world.settings
+    past, future = ((s.todo_past_days, s.todo_future_days) if todo
+                    else (s.calendar_past_days, s.calendar_future_days))
+    end = fields.get("planned_end") or start
+    return end >= world.now - timedelta(days=past) and start <= world.now + timedelta(days=future)
+
+
+def plan_proxy(world: World, proxy: ProxyRow, linked: set[str] | None = None) -> list[Action]:
+    """The actions one proxy needs now."""
+    linked = linked if linked is not None else {p.href for p in world.proxies if p.href}
+    native = _native_of(world, proxy)
+    title = _title(proxy, native)
+    native_gone = proxy.href is not None and native is None and not proxy.native_pending
+    if proxy.unshare:
+        return _unshare(world, proxy, title)
+    if proxy.crm_deleted:
+        return _crm_deleted(proxy, native, title)
+    if native_gone:
+        return _native_deleted(world, proxy, title)
+    if proxy.crm is None:
+        if native is None:
+            return [DropProxy(proxy.id, title, reason="its calendar item is gone")]
+        return [CreateCrm(proxy.id, title, uid=native.uid, fields=local_side(proxy, native))]
+    if native is None and proxy.href is None and not proxy.native_pending:
+        found = _correlate_native(world, proxy, linked)
+        if found is not None:
+            return [LinkNative(proxy.id, title, href=found.href, uid=found.uid),
+                    *_merge_actions(world, proxy, found, title)]
+    return _merge_actions(world, proxy, native, title)
+
+
+def _native_of(world: World, proxy: ProxyRow) -> NativeItem | None:
+    if proxy.href is not None and proxy.href in world.mirror:
+        return world.mirror[proxy.href]
+    if proxy.native_pending and proxy.uid:
+        return world.by_uid.get(proxy.uid)
+    return None
+
+
+def _title(proxy: ProxyRow, native: NativeItem | None) -> str:
+    if native is not None:
+        return str(native.fields.get("description", ""))
+    if proxy.crm is not None:
+        return str(proxy.crm.fields.get("description", ""))
+    return str((proxy.base or {}).get("description", ""))
+
+
+def _unshare(world: World, proxy: ProxyRow, title: str) -> list[Action]:
+    """Rule 12 (never uploaded: drop the proxy) and unsharing an uploaded item."""
+    if proxy.crm is None or proxy.crm_deleted:
+        return [DropProxy(proxy.id, title, reason="unshared")]
+    if is_owner(world, proxy):
+        return [DeleteCrm(proxy.id, title, crm_id=proxy.crm.id, reason="unshared by its owner"),
+                DropProxy(proxy.id, title, reason="unshared")]
+    return [LeaveTeam(proxy.id, title, crm_id=proxy.crm.id),
+            DropProxy(proxy.id, title, reason="unshared")]
+
+
+def _crm_deleted(proxy: ProxyRow, native: NativeItem | None, title: str) -> list[Action]:
+    """Rule 11: CRM-born items go from the calendar; calendar-born ones are unshared."""
+    if native is not None and proxy.origin is Origin.CRM:
+        return [DeleteNative(proxy.id, title, href=native.href, reason="deleted in the CRM"),
+                DropProxy(proxy.id, title, reason="deleted in the CRM")]
+    return [DropProxy(proxy.id, title, reason="deleted in the CRM; calendar item kept")]
+
+
+def _native_deleted(world: World, proxy: ProxyRow, title: str) -> list[Action]:
+    """Rules 9 and 10: the owner's delete deletes; anyone else leaves the team."""
+    if proxy.crm is None:
+        return [DropProxy(proxy.id, title, reason="deleted before it reached the CRM")]
+    if is_owner(world, proxy):
+        return [DeleteCrm(proxy.id, title, crm_id=proxy.crm.id, reason="deleted in the calendar"),
+                DropProxy(proxy.id, title, reason="deleted in the calendar")]
+    return [LeaveTeam(proxy.id, title, crm_id=proxy.crm.id),
+            DropProxy(proxy.id, title, reason="deleted in the calendar by an attendee")]
+
+
+def _correlate_native(world: World, proxy: ProxyRow, linked: set[str]) -> NativeItem | None:
+    """Rule 3: find the unlinked native item of a CRM activity, key 1 then key 2."""
+    assert proxy.crm is not None
+    crm = proxy.crm
+    candidate = world.by_uid.get(crm.integration_id) if crm.integration_id else None
+    if candidate is not None and candidate.href not in linked:
+        return candidate
+    want = component_for(crm.fields.get("display_in", DisplayIn.CALENDAR),
+                         crm.fields.get("planned_start"))
+    if want is None:
+        return None
+    for item in world.mirror.values():
+        if (item.href not in linked and item.component == want
+                and item.fields.get("description") == crm.fields.get("description")
+                and item.fields.get("planned_start") == crm.fields.get("planned_start")):
+            return item
+    return None
+
+
+def _merge_actions(world: World, proxy: ProxyRow, native: NativeItem | None,
+                   title: str) -> list[Action]:
+    assert proxy.crm is not None
+    crm_fields = with_defaults(proxy.crm.fields)
+    result = merge(local_side(proxy, native), crm_fields, proxy.base,
+                   world.settings.priority, proxy.resolution)
+    actions: list[Action] = []
+    uid = native.uid if native else (proxy.uid or _new_uid(world, proxy))
+    native_actions = _native_actions(world, proxy, native, result.agreed, result.to_local,
+                                     uid, title)
+    # Rule 1 both ways: the CRM learns the UID at the sync that creates the item.
+    will_exist = native is not None or any(isinstance(a, CreateNative) for a in native_actions)
+    integration = uid if will_exist and proxy.crm.integration_id != uid else None
+    if result.to_crm or integration:
+        actions.append(UpdateCrm(proxy.id, title, crm_id=proxy.crm.id, changes=result.to_crm,
+                                 timestamp=proxy.crm.timestamp, integration_id=integration))
+    actions.extend(native_actions)
+    local = {k: result.agreed[k] for k in CRM_ONLY_FIELDS}
+    save = SaveProxy(proxy.id, title, base=result.base(), local=local,
+                     conflict=tuple(result.conflicts), resolved=tuple(result.resolved))
+    if _changes_anything(proxy, save, actions):
+        actions.append(save)
+    return actions
+
+
+def _native_actions(world: World, proxy: ProxyRow, native: NativeItem | None,
+                    agreed: Fields, to_local: Fields, uid: str, title: str) -> list[Action]:
+    """Rule 4 (which component) and rule 5 (a Display In change recreates it)."""
+    want = component_for(agreed["display_in"], agreed["planned_start"])
+    have = native.component if native is not None else None
+    native_fields = {k: agreed[k] for k in NATIVE_FIELDS}
+    if want == have:
+        changes = {k: v for k, v in to_local.items() if k in NATIVE_FIELDS}
+        if native is not None and changes:
+            return [UpdateNative(proxy.id, title, href=native.href, changes=changes)]
+        return []
+    actions: list[Action] = []
+    if native is not None:
+        actions.append(DeleteNative(proxy.id, title, href=native.href,
+                                    reason="Display In changed"))
+    # Another rep's meeting arrives as an invitation; crmdesk does not copy it.
+    may_create = proxy.origin is Origin.CRM or is_owner(world, proxy)
+    if want is not None and (native is not None or (may_create and in_window(world, agreed))):
+        actions.append(CreateNative(proxy.id, title, uid=uid, component=want,
+                                    fields=native_fields))
+    return actions
+
+
+def _new_uid(world: World, proxy: ProxyRow) -> str:
+    assert proxy.crm is not None
+    if proxy.crm.integration_id:
+        return proxy.crm.integration_id
+    return f"crm-{proxy.crm.id}@{world.uid_namespace}"
+
+
+def _changes_anything(proxy: ProxyRow, save: SaveProxy, actions: list[Action]) -> bool:
+    if actions or proxy.resolution or proxy.state != ("conflict" if save.conflict else "synced"):
+        return True
+    return save.base != (proxy.base or {}) or save.local != proxy.local \
+        or list(save.conflict) != proxy.conflict

@@ -1,0 +1,260 @@
+"""The planner, rule by rule (DESIGN.md sync rules)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from crmdesk.model import DisplayIn, Origin, Status
+from crmdesk.settings.model import Priority
+from crmdesk.sync.actions import (CreateCrm, CreateNative, DeleteCrm, DeleteNative,
+                                  DropProxy, LeaveTeam, LinkNative, SaveProxy, UpdateCrm,
+                                  UpdateNative)
+from crmdesk.sync.plan import plan
+
+from tests.unit.helpers import NOW, START, crm, fields, native, proxy, synced, world
+
+
+def kinds(actions: list) -> list[str]:
+    return [type(a).__name__ for a in actions]
+
+
+def test_rule_1_shared_item_uploads_with_its_uid() -> None:
+    item = native()
+    actions = plan(world([proxy(record=None, base=None, state="pending")], [item]))
+    assert kinds(actions) == ["CreateCrm"]
+    assert isinstance(actions[0], CreateCrm)
+    assert actions[0].uid == "u1"
+    assert actions[0].fields["description"] == "Visit ACME"
+
+
+def test_rule_1_crm_activity_gets_native_uid_written_back() -> None:
+    record = crm(integration_id="", origin=Origin.CRM)
+    actions = plan(world([proxy(uid=None, href=None, record=record, base=None,
+                                origin=Origin.CRM)], []))
+    create = next(a for a in actions if isinstance(a, CreateNative))
+    update = next(a for a in actions if isinstance(a, UpdateCrm))
+    assert update.integration_id == create.uid == "crm-5@test"
+
+
+def test_no_change_plans_nothing() -> None:
+    p, item = synced()
+    assert plan(world([p], [item])) == []
+
+
+def test_rule_20_reserialized_item_with_new_etag_is_no_change() -> None:
+    p, item = synced()
+    item = replace(item, etag='"2"', raw="BEGIN:VCALENDAR… reordered …")
+    assert plan(world([p], [item])) == []
+
+
+def test_rule_4_display_in_calendar_makes_vevent_and_todo_makes_vtodo() -> None:
+    ev = crm(1, integration_id="", origin=Origin.CRM)
+    todo = crm(2, integration_id="", origin=Origin.CRM, display_in="todo")
+    acts = plan(world([proxy(1, uid=None, href=None, record=ev, origin=Origin.CRM),
+                       proxy(2, uid=None, href=None, record=todo, origin=Origin.CRM,
+                             local={"display_in": "todo", "type": "todo"})], []))
+    comps = {a.proxy_id: a.component for a in acts if isinstance(a, CreateNative)}
+    assert comps == {1: "VEVENT", 2: "VTODO"}
+
+
+def test_rule_4_activities_only_and_no_start_make_no_native_item() -> None:
+    only = crm(1, integration_id="", origin=Origin.CRM, display_in="activities")
+    nostart = crm(2, integration_id="", origin=Origin.CRM, planned_start=None, planned_end=None)
+    acts = plan(world([proxy(1, uid=None, href=None, record=only, origin=Origin.CRM),
+                       proxy(2, uid=None, href=None, record=nostart, origin=Origin.CRM)], []))
+    assert not [a for a in acts if isinstance(a, CreateNative)]
+    assert {a.proxy_id for a in acts if isinstance(a, SaveProxy)} == {1, 2}
+
+
+def test_rule_5_display_in_change_deletes_and_recreates_in_one_sync() -> None:
+    p, item = synced()
+    p.crm = replace(p.crm, fields={**p.crm.fields, "display_in": DisplayIn.TODO})
+    acts = plan(world([p], [item]))
+    assert kinds(acts)[:2] == ["DeleteNative", "CreateNative"]
+    assert acts[1].component == "VTODO" and acts[1].uid == "u1"
+
+
+def test_rule_7_calendar_edit_flows_to_crm_only() -> None:
+    p, item = synced()
+    item = replace(item, fields={**item.fields, "location": "Room 4"})
+    acts = plan(world([p], [item]))
+    assert kinds(acts) == ["UpdateCrm", "SaveProxy"]
+    assert acts[0].changes == {"location": "Room 4"} and acts[0].timestamp == "ts1"
+
+
+def test_rule_7_crm_edit_flows_to_calendar_only() -> None:
+    p, item = synced()
+    p.crm = replace(p.crm, fields={**p.crm.fields, "description": "Visit ACME (moved)"})
+    acts = plan(world([p], [item]))
+    assert kinds(acts) == ["UpdateNative", "SaveProxy"]
+    assert acts[0].changes == {"description": "Visit ACME (moved)"}
+
+
+def test_rule_7_crm_only_field_change_goes_to_the_proxy_not_the_calendar() -> None:
+    p, item = synced()
+    p.crm = replace(p.crm, fields={**p.crm.fields, "account": 42})
+    acts = plan(world([p], [item]))
+    assert kinds(acts) == ["SaveProxy"]
+    assert acts[0].local["account"] == 42
+
+
+def test_rule_7_share_bar_link_flows_to_crm() -> None:
+    p, item = synced()
+    p.local = {**p.local, "account": 9}
+    acts = plan(world([p], [item]))
+    assert kinds(acts) == ["UpdateCrm", "SaveProxy"] and acts[0].changes == {"account": 9}
+
+
+def _both_changed() -> tuple:
+    p, item = synced()
+    item = replace(item, fields={**item.fields, "location": "Calendar room"})
+    p.crm = replace(p.crm, fields={**p.crm.fields, "location": "CRM room"})
+    return p, item
+
+
+def test_rule_7_conflict_crm_wins() -> None:
+    p, item = _both_changed()
+    acts = plan(world([p], [item], Priority.CRM))
+    assert kinds(acts) == ["UpdateNative", "SaveProxy"]
+    assert acts[0].changes == {"location": "CRM room"}
+
+
+def test_rule_7_conflict_calendar_wins() -> None:
+    p, item = _both_changed()
+    acts = plan(world([p], [item], Priority.CALENDAR))
+    assert kinds(acts) == ["UpdateCrm", "SaveProxy"]
+    assert acts[0].changes == {"location": "Calendar room"}
+
+
+def test_rule_7_conflict_ask_stays_pending_and_overwrites_nothing() -> None:
+    p, item = _both_changed()
+    acts = plan(world([p], [item], Priority.ASK))
+    assert kinds(acts) == ["SaveProxy"]
+    assert acts[0].conflict == ("location",)
+    assert "location" not in acts[0].base
+
+
+def test_rule_7_ask_still_moves_the_fields_that_do_not_conflict() -> None:
+    p, item = _both_changed()
+    item = replace(item, fields={**item.fields, "comment": "bring samples"})
+    acts = plan(world([p], [item], Priority.ASK))
+    assert kinds(acts) == ["UpdateCrm", "SaveProxy"]
+    assert acts[0].changes == {"comment": "bring samples"}
+
+
+def test_rule_7_the_reps_decision_resolves_an_ask_conflict() -> None:
+    p, item = _both_changed()
+    p.resolution = {"location": "calendar"}
+    p.state, p.conflict = "conflict", ["location"]
+    acts = plan(world([p], [item], Priority.ASK))
+    assert kinds(acts) == ["UpdateCrm", "SaveProxy"]
+    assert acts[0].changes == {"location": "Calendar room"}
+    assert acts[1].conflict == ()
+
+
+def test_rule_9_owner_deletes_in_calendar_deletes_crm_activity() -> None:
+    p, _ = synced()
+    acts = plan(world([p], []))
+    assert kinds(acts) == ["DeleteCrm", "DropProxy"]
+
+
+def test_rule_10_non_owner_delete_leaves_the_team() -> None:
+    p, _ = synced()
+    p.crm = replace(p.crm, owner=99)
+    assert kinds(plan(world([p], []))) == ["LeaveTeam", "DropProxy"]
+
+
+def test_rule_11_crm_delete_of_crm_born_item_deletes_native() -> None:
+    p, item = synced(origin=Origin.CRM, crm_deleted=True)
+    assert kinds(plan(world([p], [item]))) == ["DeleteNative", "DropProxy"]
+
+
+def test_rule_11_crm_delete_of_calendar_born_item_unshares_and_keeps_it() -> None:
+    p, item = synced(origin=Origin.CALENDAR, crm_deleted=True)
+    assert kinds(plan(world([p], [item]))) == ["DropProxy"]
+
+
+def test_rule_12_unsharing_before_upload_drops_only_the_proxy() -> None:
+    item = native()
+    p = proxy(record=None, base=None, unshare=True)
+    assert kinds(plan(world([p], [item]))) == ["DropProxy"]
+
+
+def test_rule_12_deleting_before_upload_drops_only_the_proxy() -> None:
+    p = proxy(record=None, base=None)
+    assert kinds(plan(world([p], []))) == ["DropProxy"]
+
+
+def test_unsharing_an_uploaded_item_deletes_it_from_the_crm_keeps_native() -> None:
+    p, item = synced(unshare=True)
+    acts = plan(world([p], [item]))
+    assert kinds(acts) == ["DeleteCrm", "DropProxy"]
+
+
+def test_rule_3_crm_activity_links_existing_native_by_uid() -> None:
+    item = native("shared-uid")
+    record = crm(integration_id="shared-uid", origin=Origin.CRM)
+    acts = plan(world([proxy(uid=None, href=None, record=record, origin=Origin.CRM)], [item]))
+    assert isinstance(acts[0], LinkNative) and acts[0].href == item.href
+    assert not [a for a in acts if isinstance(a, CreateNative)]
+
+
+def test_rule_3_crm_activity_links_existing_native_by_subject_and_start() -> None:
+    item = native("other-uid")
+    record = crm(integration_id="", origin=Origin.CRM)
+    acts = plan(world([proxy(uid=None, href=None, record=record, origin=Origin.CRM)], [item]))
+    assert isinstance(acts[0], LinkNative)
+    assert any(isinstance(a, UpdateCrm) and a.integration_id == "other-uid" for a in acts)
+
+
+def test_rule_3_an_item_already_linked_is_not_taken_twice() -> None:
+    p, item = synced()
+    record = crm(6, integration_id="", origin=Origin.CRM)
+    acts = plan(world([p, proxy(2, uid=None, href=None, record=record, origin=Origin.CRM)],
+                      [item]))
+    assert not [a for a in acts if isinstance(a, LinkNative)]
+    assert [a for a in acts if isinstance(a, CreateNative)]
+
+
+def test_rule_18_crm_activity_outside_window_gets_no_native_item() -> None:
+    far = START + timedelta(days=400)
+    record = crm(integration_id="", origin=Origin.CRM, planned_start=far, planned_end=far)
+    acts = plan(world([proxy(uid=None, href=None, record=record, origin=Origin.CRM)], []))
+    assert not [a for a in acts if isinstance(a, CreateNative)]
+
+
+def test_another_reps_meeting_is_not_copied_into_the_calendar() -> None:
+    record = crm(owner=99, integration_id="their-uid", origin=Origin.CALENDAR)
+    acts = plan(world([proxy(uid=None, href=None, record=record)], []))
+    assert not [a for a in acts if isinstance(a, CreateNative)]
+
+
+def test_interrupted_native_create_is_found_by_uid_not_made_twice() -> None:
+    item = native("crm-5@test")
+    record = crm(integration_id="", origin=Origin.CRM)
+    p = proxy(uid="crm-5@test", href=None, record=record, origin=Origin.CRM,
+              native_pending=True, base=dict(record.fields))
+    acts = plan(world([p], [item]))
+    assert not [a for a in acts if isinstance(a, (CreateNative, DeleteCrm))]
+
+
+def test_interrupted_native_create_before_the_put_is_retried() -> None:
+    record = crm(integration_id="", origin=Origin.CRM)
+    p = proxy(uid="crm-5@test", href=None, record=record, origin=Origin.CRM,
+              native_pending=True, base=dict(record.fields))
+    acts = plan(world([p], []))
+    assert [a.uid for a in acts if isinstance(a, CreateNative)] == ["crm-5@test"]
+
+
+def test_status_done_in_crm_reaches_the_calendar() -> None:
+    p, item = synced()
+    p.crm = replace(p.crm, fields={**p.crm.fields, "status": Status.DONE})
+    acts = plan(world([p], [item]))
+    assert isinstance(acts[0], UpdateNative) and acts[0].changes == {"status": Status.DONE}
+
+
+def test_plan_is_printable() -> None:
+    p, item = _both_changed()
+    for action in plan(world([p], [item], Priority.CRM)):
+        assert action.describe().startswith(action.side)
