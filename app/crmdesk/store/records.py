@@ -10,6 +10,13 @@ from crmdesk.model.proxy import ProxyRow
 from crmdesk.model.activity import fields_from_json, fields_to_json
 
 
+def _json_default(value: Any) -> str:
+    """Connector extras may hold datetimes; keep them as ISO text."""
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def crm_to_json(record: CrmRecord | None) -> str | None:
     if record is None:
         return None
@@ -18,7 +25,7 @@ def crm_to_json(record: CrmRecord | None) -> str | None:
         "timestamp": record.timestamp, "integration_id": record.integration_id,
         "origin": str(record.origin), "owner": record.owner,
         "employees": list(record.employees), "extra": record.extra,
-    })
+    }, default=_json_default)
 
 
 def crm_from_json(text: str | None) -> CrmRecord | None:

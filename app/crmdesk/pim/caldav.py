@@ -1,0 +1,434 @@
+"""CalDAV client over plain `requests`: discovery, incremental reads, guarded writes.
+
+Every HTTP request goes through one `requests.Session` and is counted in
+`request_count`, so the cost of a sync is measurable: a sync with no change
+is exactly one sync-collection REPORT; a sync with changes adds one
+calendar-multiget per 200 changed hrefs.  Basic auth is sent pre-emptively.
+
+Hrefs are kept as canonical absolute paths (percent-encoded alike whatever
+the server sent), so they compare equal across responses.
+
+Errors are typed (crmdesk.errors): 401 AuthError, 403 AccessDenied, 412 on a
+guarded write StaleWrite, 404 NotFound, 5xx or garbage ServerError, no
+connection UnreachableError, certificate problems TlsError.  Messages carry
+URLs without credentials and never the password.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+import xml.etree.ElementTree as ET
+from typing import Iterable, Mapping
+from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
+from xml.sax.saxutils import escape
+
+import requests
+
+from crmdesk import __version__
+from crmdesk.errors import (
+    AccessDenied, AuthError, InvalidItem, NotFound, ServerError, StaleWrite, TlsError,
+    UnreachableError, UserError,
+)
+from crmdesk.model import NativeItem
+from crmdesk.pim.base import CalendarInfo, Delta
+from crmdesk.pim.ical import parse_item
+
+SERVER = "CalDAV"
+MULTIGET_CHUNK = 200
+MAX_REDIRECTS = 5
+D, C = "{DAV:}", "{urn:ietf:params:xml:ns:caldav}"
+_XML = "application/xml; charset=utf-8"
+_ICS = "text/calendar; charset=utf-8"
+_HEAD = '<?xml version="1.0" encoding="utf-8"?>\n'
+_PROPFIND = _HEAD + (
+    '<D:propfind xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop>'
+    "<D:resourcetype/><D:displayname/><D:current-user-principal/>"
+    "<C:calendar-home-set/><C:supported-calendar-component-set/>"
+    "</D:prop></D:propfind>")
+_SYNC = _HEAD + (
+    '<D:sync-collection xmlns:D="DAV:"><D:sync-token>{token}</D:sync-token>'
+    "<D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>")
+_MULTIGET = _HEAD + (
+    '<C:calendar-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">'
+    "<D:prop><D:getetag/><C:calendar-data/></D:prop>{hrefs}</C:calendar-multiget>")
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,150}")
+
+
+@dataclasses.dataclass
+class _Entry:
+    """One DAV:response of a multistatus."""
+
+    href: str
+    status: int | None                   # the response's own status, if any
+    props: dict[str, ET.Element]         # props that came with a 200 propstat
+
+
+class _TokenRejected(Exception):
+    """The server refused the sync token (Radicale 403, Xandikos 412)."""
+
+
+class CalDavClient:
+    """A CalendarClient for any CalDAV server (tested on Radicale and Xandikos)."""
+
+    multiget_chunk = MULTIGET_CHUNK
+
+    def __init__(self, url: str, username: str, password: str, verify_tls: bool = True,
+                 ca_bundle: str = "", timeout: float = 30) -> None:
+        self.url = url if url.endswith("/") else url + "/"
+        self.request_count = 0
+        self._timeout = timeout
+        self._session = requests.Session()
+        self._session.auth = (username, password)      # requests sends it pre-emptively
+        # Passed on every request: a Session's own `verify` loses to REQUESTS_CA_BUNDLE.
+        self._verify: bool | str = ca_bundle or verify_tls
+        self._session.headers["User-Agent"] = f"crmdesk/{__version__}"
+
+    def close(self) -> None:
+        self._session.close()
+
+    def __enter__(self) -> CalDavClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- discovery ----------------------------------------------------------
+
+    def calendars(self) -> list[CalendarInfo]:
+        """Every calendar collection of the user (or the URL itself if it is one)."""
+        here = self._propfind_optional(self.url, depth="0")
+        if here and _is_calendar(here[0]):
+            return [self._info(here[0])]
+        home = self._home_set(here)
+        listing = self._propfind(home, depth="1")
+        return [self._info(entry) for entry in listing if _is_calendar(entry)]
+
+    def resolve_calendar(self, wanted: str) -> CalendarInfo:
+        """The calendar whose display name or URL is `wanted`; UserError if none."""
+        found = self.calendars()
+        key = wanted.strip()
+        url = self._collection_url(key)
+        for hits in ([c for c in found if c.name == key],
+                     [c for c in found if c.name.casefold() == key.casefold()],
+                     [c for c in found if c.url == url]):
+            if hits:
+                return hits[0]
+        if "/" in key:
+            entries = self._propfind_optional(url, depth="0")
+            if entries and _is_calendar(entries[0]):
+                return self._info(entries[0])
+        names = ", ".join(sorted(c.name for c in found)) or "none"
+        raise UserError(f"no calendar named {wanted!r}; the calendars are: {names}")
+
+    def _home_set(self, here: list[_Entry] | None) -> str:
+        home = _href_prop(here, C + "calendar-home-set")
+        if home:
+            return self._abs(home)
+        principal = _href_prop(here, D + "current-user-principal")
+        if not principal:
+            well_known = self._propfind_optional(urljoin(self.url, "/.well-known/caldav"), "0")
+            principal = _href_prop(well_known, D + "current-user-principal")
+        if not principal:
+            raise UserError(f"no CalDAV service found at {_display(self.url)}")
+        home = _href_prop(self._propfind(self._abs(principal), "0"), C + "calendar-home-set")
+        if not home:
+            raise UserError(f"the CalDAV server at {_display(self.url)} shows no calendar home")
+        return self._abs(home)
+
+    def _info(self, entry: _Entry) -> CalendarInfo:
+        """CalendarInfo of a collection; components as the server lists them."""
+        url = self._abs(entry.href)
+        name = "".join(entry.props[D + "displayname"].itertext()).strip() \
+            if D + "displayname" in entry.props else ""
+        comps_el = entry.props.get(C + "supported-calendar-component-set")
+        names = [c.get("name", "").upper() for c in comps_el.findall(C + "comp")] \
+            if comps_el is not None else []
+        return CalendarInfo(url=url, name=name or unquote(url.rstrip("/").rsplit("/", 1)[-1]),
+                            components=tuple(dict.fromkeys(filter(None, names)))
+                            or ("VEVENT", "VTODO"))
+
+    def _propfind(self, url: str, depth: str) -> list[_Entry]:
+        return self._multistatus(self._request("PROPFIND", url, body=_PROPFIND, depth=depth))[1]
+
+    def _propfind_optional(self, url: str, depth: str) -> list[_Entry] | None:
+        """PROPFIND, or None when the URL is no DAV resource for us (403/404/405…)."""
+        resp = self._request("PROPFIND", url, body=_PROPFIND, depth=depth,
+                             allow=(207, 400, 403, 404, 405, 501))
+        return self._multistatus(resp)[1] if resp.status_code == 207 else None
+
+    # -- reading ------------------------------------------------------------
+
+    def sync(self, calendar_url: str, token: str | None,
+             known: Mapping[str, str] | None = None) -> Delta:
+        """One sync-collection REPORT, then one multiget per 200 changed hrefs.
+
+        `known` maps href -> etag the caller holds: a listed href with that
+        very etag is not fetched and goes to `unchanged` (our own writes).
+        A rejected token restarts with an initial sync and `full=True`.  On
+        a full listing, changed + unchanged + invalid is every object of the
+        collection: the caller must treat the items it knows that are missing
+        from it as deleted (they are not listed in `deleted`).
+        """
+        full = token is None
+        try:
+            listed, deleted, new_token = self._sync_report(calendar_url, token)
+        except _TokenRejected:
+            full = True
+            listed, deleted, new_token = self._sync_report(calendar_url, None)
+        known = known or {}
+        unchanged = [href for href, etag in listed if etag and known.get(href) == etag]
+        skip = set(unchanged)
+        fetch = [href for href, _ in listed if href not in skip]
+        changed, invalid, gone = self._multiget(calendar_url, fetch)
+        return Delta(changed=changed, deleted=deleted + gone, token=new_token, full=full,
+                     invalid=invalid, unchanged=unchanged)
+
+    def _sync_report(self, url: str, token: str | None
+                     ) -> tuple[list[tuple[str, str]], list[str], str]:
+        """(href, etag) of new or changed objects, deleted hrefs, the new token."""
+        body = _SYNC.format(token=escape(token or ""))
+        resp = self._request("REPORT", url, body=body, depth="0", allow=(207, 403, 409, 412))
+        if resp.status_code != 207:
+            rejected = resp.status_code != 403 or b"valid-sync-token" in resp.content
+            if token is not None and rejected:
+                raise _TokenRejected()
+            self._raise_for(resp)
+        root, entries = self._multistatus(resp)
+        changed: list[tuple[str, str]] = []
+        deleted: list[str] = []
+        for entry in entries:
+            if entry.href.endswith("/"):              # the collection or a sub-collection
+                continue
+            if entry.status == 404:
+                deleted.append(entry.href)
+            else:
+                changed.append((entry.href, _etag(entry)))
+        new_token = (root.findtext(D + "sync-token") or "").strip()
+        if not new_token:
+            raise ServerError(SERVER, _display(url), resp.status_code, "no sync-token")
+        return changed, deleted, new_token
+
+    def _multiget(self, url: str, hrefs: list[str]
+                  ) -> tuple[list[NativeItem], list[tuple[str, str]], list[str]]:
+        items: list[NativeItem] = []
+        invalid: list[tuple[str, str]] = []
+        gone: list[str] = []
+        for start in range(0, len(hrefs), self.multiget_chunk):
+            chunk = hrefs[start:start + self.multiget_chunk]
+            body = _MULTIGET.format(hrefs="".join(f"<D:href>{escape(h)}</D:href>" for h in chunk))
+            resp = self._request("REPORT", url, body=body, depth="1")
+            for entry in self._multistatus(resp)[1]:
+                if entry.status == 404:
+                    gone.append(entry.href)
+                    continue
+                try:
+                    items.append(_item_from(entry))
+                except InvalidItem as exc:
+                    invalid.append((entry.href, exc.detail))
+        return items, invalid, gone
+
+    def get(self, href: str) -> NativeItem | None:
+        """The object at `href`, or None if it is gone; InvalidItem if unreadable."""
+        url = self._abs(href)
+        resp = self._request("GET", url, allow=(200, 404, 410))
+        if resp.status_code != 200:
+            return None
+        raw = resp.content.decode("utf-8", errors="replace")
+        return parse_item(_canonical(url), resp.headers.get("ETag", ""), raw)
+
+    # -- writing ------------------------------------------------------------
+
+    def create(self, calendar_url: str, uid: str, ical: str) -> NativeItem:
+        """PUT at <calendar>/<safe uid>.ics with If-None-Match: *.
+
+        StaleWrite if that href exists or the server already holds the UID
+        elsewhere (Radicale 409, Xandikos 412): the caller re-reads.
+        """
+        url = urljoin(self._collection_url(calendar_url), href_name(uid))
+        item = parse_item(_canonical(url), "", ical)
+        if item.uid != uid:
+            raise ValueError(f"the object's UID {item.uid!r} is not {uid!r}")
+        resp = self._request("PUT", url, body=ical, headers={"If-None-Match": "*"},
+                             allow=(200, 201, 204, 409, 412))
+        if resp.status_code == 412 or b"no-uid-conflict" in resp.content:
+            raise StaleWrite(SERVER, uid)
+        if resp.status_code == 409:
+            self._raise_for(resp)
+        return self._stored(item, resp)
+
+    def update(self, item: NativeItem, ical: str) -> NativeItem:
+        """PUT with If-Match: item.etag; StaleWrite on 412, NotFound on 404."""
+        url = self._abs(item.href)
+        new = parse_item(item.href, "", ical)
+        if new.uid != item.uid:
+            raise ValueError(f"the object's UID {new.uid!r} is not {item.uid!r}")
+        resp = self._request("PUT", url, body=ical, headers={"If-Match": item.etag},
+                             allow=(200, 201, 204, 404, 412))
+        if resp.status_code == 412:
+            raise StaleWrite(SERVER, item.href)
+        if resp.status_code == 404:
+            raise NotFound(SERVER, item.href)
+        return self._stored(new, resp)
+
+    def delete(self, item: NativeItem) -> None:
+        """DELETE with If-Match; StaleWrite on 412, NotFound on 404."""
+        resp = self._request("DELETE", self._abs(item.href), headers={"If-Match": item.etag},
+                             allow=(200, 202, 204, 404, 410, 412))
+        if resp.status_code == 412:
+            raise StaleWrite(SERVER, item.href)
+        if resp.status_code in (404, 410):
+            raise NotFound(SERVER, item.href)
+
+    def _stored(self, item: NativeItem, resp: requests.Response) -> NativeItem:
+        etag = resp.headers.get("ETag", "")
+        if etag:
+            return dataclasses.replace(item, etag=etag)
+        # No ETag: the server changed the object on store (RFC 4791 5.3.4).
+        fetched = self.get(item.href)
+        if fetched is None:
+            raise NotFound(SERVER, item.href)
+        return fetched
+
+    # -- HTTP ---------------------------------------------------------------
+
+    def _request(self, method: str, url: str, body: str | None = None, depth: str | None = None,
+                 headers: Mapping[str, str] | None = None,
+                 allow: Iterable[int] = (207,)) -> requests.Response:
+        """One counted request (plus counted redirect hops), errors typed."""
+        hdrs = dict(headers or {})
+        if depth is not None:
+            hdrs["Depth"] = depth
+        if body is not None:
+            hdrs["Content-Type"] = _ICS if method == "PUT" else _XML
+        data = body.encode("utf-8") if body is not None else None
+        for _ in range(MAX_REDIRECTS + 1):
+            resp = self._send(method, url, data, hdrs)
+            target = resp.headers.get("Location")
+            if resp.status_code not in (301, 302, 307, 308) or not target:
+                break
+            url = self._redirect_target(url, target)
+        if resp.status_code not in set(allow):
+            self._raise_for(resp)
+        return resp
+
+    def _send(self, method: str, url: str, data: bytes | None,
+              headers: dict[str, str]) -> requests.Response:
+        self.request_count += 1
+        shown = _display(url)
+        try:
+            return self._session.request(method, url, data=data, headers=headers,
+                                         timeout=self._timeout, verify=self._verify,
+                                         allow_redirects=False)
+        except requests.exceptions.SSLError as exc:
+            raise TlsError(SERVER, shown, _short(exc)) from None
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise UnreachableError(SERVER, shown, _short(exc)) from None
+        except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+                requests.exceptions.InvalidSchema) as exc:
+            raise UserError(f"not a usable CalDAV URL: {shown} ({_short(exc)})") from None
+        except requests.RequestException as exc:
+            raise ServerError(SERVER, shown, None, _short(exc)) from None
+
+    def _redirect_target(self, url: str, location: str) -> str:
+        target = urljoin(url, location)
+        old, new = urlsplit(url), urlsplit(target)
+        same_origin = (old.scheme, old.netloc) == (new.scheme, new.netloc)
+        if not same_origin and new.scheme != "https":
+            # never send the credentials elsewhere in clear text
+            raise ServerError(SERVER, _display(url), None, f"redirects to {_display(target)}")
+        return target
+
+    def _raise_for(self, resp: requests.Response) -> None:
+        status, shown = resp.status_code, _display(resp.url)
+        if status == 401:
+            raise AuthError(SERVER, shown)
+        if status == 403:
+            raise AccessDenied(SERVER, f"{resp.request.method} {shown}")
+        if status == 404:
+            raise NotFound(SERVER, shown)
+        raise ServerError(SERVER, shown, status, _short(resp.reason or ""))
+
+    def _multistatus(self, resp: requests.Response) -> tuple[ET.Element, list[_Entry]]:
+        """The DAV:multistatus root and its responses; ServerError on garbage."""
+        try:
+            root = ET.fromstring(resp.content)
+        except ET.ParseError:
+            root = ET.Element("not-xml")
+        if root.tag != D + "multistatus":
+            raise ServerError(SERVER, _display(resp.url), resp.status_code, "no DAV multistatus")
+        entries = []
+        for node in root.findall(D + "response"):
+            href = (node.findtext(D + "href") or "").strip()
+            props: dict[str, ET.Element] = {}
+            for stat in node.findall(D + "propstat"):
+                prop = stat.find(D + "prop")
+                if _status(stat.findtext(D + "status")) == 200 and prop is not None:
+                    props.update((child.tag, child) for child in prop)
+            entries.append(_Entry(_canonical(self._abs(href)),
+                                  _status(node.findtext(D + "status")), props))
+        return root, entries
+
+    def _abs(self, href: str) -> str:
+        return urljoin(self.url, href)
+
+    def _collection_url(self, url: str) -> str:
+        absolute = self._abs(url)
+        return absolute if absolute.endswith("/") else absolute + "/"
+
+
+# -- helpers ------------------------------------------------------------------
+
+def href_name(uid: str) -> str:
+    """The resource name for a UID: the UID itself when URL-safe, else its sha256."""
+    if _SAFE_NAME.fullmatch(uid):
+        return f"{uid}.ics"
+    return hashlib.sha256(uid.encode("utf-8")).hexdigest() + ".ics"
+
+
+def _canonical(url: str) -> str:
+    """The path of `url`, percent-encoded one way whatever the server sent."""
+    return quote(unquote(urlsplit(url).path), safe="/")
+
+
+def _display(url: str) -> str:
+    """`url` without any user:password@ part, for messages."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+
+
+def _status(line: str | None) -> int | None:
+    match = re.match(r"\s*HTTP/\S+\s+(\d{3})", line or "")
+    return int(match.group(1)) if match else None
+
+
+def _is_calendar(entry: _Entry) -> bool:
+    kind = entry.props.get(D + "resourcetype")
+    return kind is not None and kind.find(C + "calendar") is not None
+
+
+def _href_prop(entries: list[_Entry] | None, name: str) -> str:
+    if not entries:
+        return ""
+    prop = entries[0].props.get(name)
+    return ((prop.findtext(D + "href") or "").strip()) if prop is not None else ""
+
+
+def _item_from(entry: _Entry) -> NativeItem:
+    data = entry.props.get(C + "calendar-data")
+    if data is None or not (data.text or "").strip():
+        raise InvalidItem(entry.href, f"no calendar data (status {entry.status or 'missing'})")
+    return parse_item(entry.href, _etag(entry), data.text or "")
+
+
+def _etag(entry: _Entry) -> str:
+    etag = entry.props.get(D + "getetag")
+    return "" if etag is None else (etag.text or "").strip()
+
+
+def _short(exc: BaseException | str) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 200 else text[:197] + "..."

@@ -1,0 +1,422 @@
+"""iCalendar ⇄ model mapping: parse a calendar object, render a new one, patch one.
+
+One CalDAV resource holds one VEVENT or VTODO (plus VTIMEZONEs and, for a
+recurring series, overrides: the master is taken for now).  Values map to
+the normalized `Fields` of crmdesk.model:
+
+    SUMMARY → description      DESCRIPTION → comment     LOCATION → location
+    DTSTART → planned_start    DTEND | DTSTART+DURATION (VTODO: DUE) → planned_end
+    DATE values → all_day      STATUS / X-CRMDESK-STATUS → status
+    PRIORITY 1–4 high, 0/5/absent medium, 6–9 low
+
+Canonical forms a round trip can't avoid: an all-day VEVENT with no end
+lasts one day (planned_end = next day); a VTODO with a DUE and no DTSTART
+reads as planned_start = planned_end = DUE; a dateless VTODO is never all-day.
+
+`patch` edits only the properties whose mapped value changes and keeps
+everything else (attendees, alarms, VTIMEZONEs, X- properties).  A changed
+time keeps the zone it was written in (rule 6).  crmdesk never sends
+scheduling messages: SEQUENCE is left alone and attendees it writes carry
+SCHEDULE-AGENT=CLIENT (rule 19).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from typing import Any, Mapping, Sequence
+
+from icalendar import Calendar, Component, Event, Todo, vCalAddress
+from icalendar.prop import vDDDTypes
+
+from crmdesk.errors import InvalidItem
+from crmdesk.model import NATIVE_FIELDS, Fields, NativeItem, Priority, Status
+from crmdesk.model.activity import with_defaults
+from crmdesk.model.hashing import content_hash
+
+PRODID = "-//crmdesk//EN"
+STATUS_X = "X-CRMDESK-STATUS"
+COMPONENTS = ("VEVENT", "VTODO")
+_TEXT_PROPS = {"description": "SUMMARY", "comment": "DESCRIPTION", "location": "LOCATION"}
+_TIME_FIELDS = ("planned_start", "planned_end", "all_day")
+_PRIORITY_VALUE = {Priority.HIGH: 1, Priority.LOW: 9}
+UTC = timezone.utc
+
+Instant = date | datetime   # a DATE (all-day) or an aware UTC datetime
+
+
+# -- parsing ---------------------------------------------------------------
+
+def parse_item(href: str, etag: str, raw: str) -> NativeItem:
+    """Parse one calendar object; InvalidItem (keyed by href) on bad input."""
+    try:
+        comp = _main_component(_load(raw))
+        uid = _uid(comp)
+        fields = _read_fields(comp)
+        organizer = _address(comp.get("ORGANIZER"))
+    except InvalidItem as exc:
+        raise InvalidItem(href, exc.detail) from exc
+    except Exception as exc:  # icalendar raises many types on hostile input
+        raise InvalidItem(href, f"unreadable iCalendar: {_short(exc)}") from exc
+    kind = str(comp.name)
+    return NativeItem(
+        href=href, etag=etag, uid=uid, component=kind, fields=fields, raw=raw,
+        organizer=organizer, content_hash=content_hash(kind, fields))
+
+
+def _short(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def _load(raw: str | bytes) -> Calendar:
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8")
+    if not isinstance(raw, str) or "BEGIN:" not in raw.upper():
+        raise InvalidItem("", "not iCalendar data")
+    cal = Calendar.from_ical(raw)
+    if cal.name != "VCALENDAR":
+        raise InvalidItem("", f"top level is {cal.name}, not VCALENDAR")
+    return cal
+
+
+def _main_component(cal: Calendar) -> Component:
+    """The VEVENT/VTODO master (the first one when only overrides exist)."""
+    comps = [c for c in cal.subcomponents if c.name in COMPONENTS]
+    if not comps:
+        raise InvalidItem("", "no VEVENT or VTODO in the object")
+    if len({str(c.get("UID", "")) for c in comps}) > 1:
+        raise InvalidItem("", "the object holds several UIDs")
+    masters = [c for c in comps if "RECURRENCE-ID" not in c]
+    return masters[0] if masters else comps[0]
+
+
+def _uid(comp: Component) -> str:
+    uid = comp.get("UID")
+    if isinstance(uid, list):
+        raise InvalidItem("", "UID appears more than once")
+    if uid is None or not str(uid).strip():
+        raise InvalidItem("", "missing UID")
+    return str(uid)
+
+
+def _address(prop: Any) -> str:
+    if prop is None or isinstance(prop, list):
+        return ""
+    text = str(prop).strip()
+    if text.lower().startswith("mailto:"):
+        text = text[7:]
+    return text.strip().lower()
+
+
+def _read_fields(comp: Component) -> Fields:
+    start, end = _read_times(comp)
+    all_day = start is not None and not isinstance(start, datetime)
+    values: Fields = {
+        "all_day": all_day,
+        "planned_start": _as_utc(start),
+        "planned_end": _as_utc(end),
+        "status": _read_status(comp),
+        "priority": _read_priority(comp),
+    }
+    for name, prop in _TEXT_PROPS.items():
+        values[name] = _text(comp.get(prop))
+    return _complete(values)
+
+
+def _complete(values: Fields) -> Fields:
+    full = with_defaults(values)
+    return {name: full[name] for name in NATIVE_FIELDS}
+
+
+def _text(prop: Any) -> str:
+    if isinstance(prop, list):
+        prop = prop[0] if prop else None
+    return "" if prop is None else str(prop)
+
+
+def _read_times(comp: Component) -> tuple[Instant | None, Instant | None]:
+    kind = comp.name
+    start = _when(comp, "DTSTART")
+    if kind == "VEVENT" and start is None:
+        raise InvalidItem("", "VEVENT without DTSTART")
+    end = _when(comp, "DTEND" if kind == "VEVENT" else "DUE")
+    if end is None and start is not None:
+        if comp.get("DURATION") is not None:
+            end = _shift(start, _duration(comp))
+        elif kind == "VEVENT" and not isinstance(start, datetime):
+            end = _shift(start, timedelta(days=1))   # RFC 5545: a one-day all-day event
+    if kind == "VTODO" and start is None:
+        start = end
+    if start is not None and end is not None:
+        if isinstance(start, datetime) != isinstance(end, datetime):
+            raise InvalidItem("", "start and end differ in value type (DATE vs DATE-TIME)")
+        if end < start:
+            raise InvalidItem("", "the end is before the start")
+    return start, end
+
+
+def _shift(value: Instant, delta: timedelta) -> Instant:
+    if isinstance(value, datetime):
+        return value + delta
+    return value + timedelta(days=delta.days)    # a DATE moves by whole days
+
+
+def _duration(comp: Component) -> timedelta:
+    value = comp.decoded("DURATION")
+    if not isinstance(value, timedelta):
+        raise InvalidItem("", "bad DURATION")
+    return value
+
+
+def _when(comp: Component, name: str) -> Instant | None:
+    """A DATE, or the aware UTC instant of a DATE-TIME property."""
+    prop = comp.get(name)
+    if prop is None:
+        return None
+    if isinstance(prop, list):
+        raise InvalidItem("", f"{name} appears more than once")
+    value = getattr(prop, "dt", None)
+    if not isinstance(value, date):
+        raise InvalidItem("", f"bad {name} value")
+    if not isinstance(value, datetime):
+        return value
+    if value.tzinfo is None:
+        tzid = prop.params.get("TZID")
+        if tzid:
+            raise InvalidItem("", f"unknown TZID {str(tzid)[:60]!r} in {name}")
+        return value.astimezone(UTC)      # floating: the local system zone
+    return value.astimezone(UTC)
+
+
+def _as_utc(value: Instant | None) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time(0), UTC)
+
+
+def _read_status(comp: Component) -> Status:
+    status = _text(comp.get("STATUS")).strip().upper()
+    if status == "CANCELLED":
+        return Status.CANCELLED
+    if comp.name == "VTODO":
+        return Status.DONE if status == "COMPLETED" else Status.PLANNED
+    done = _text(comp.get(STATUS_X)).strip().lower() == "done"
+    return Status.DONE if done else Status.PLANNED
+
+
+def _read_priority(comp: Component) -> Priority:
+    try:
+        value = int(_text(comp.get("PRIORITY")) or 0)
+    except (TypeError, ValueError):
+        return Priority.MEDIUM            # a garbled PRIORITY is not worth an error
+    if 1 <= value <= 4:
+        return Priority.HIGH
+    if 6 <= value <= 9:
+        return Priority.LOW
+    return Priority.MEDIUM
+
+
+# -- writing ---------------------------------------------------------------
+
+def check_fields(component: str, fields: Mapping[str, Any]) -> None:
+    """ValueError unless complete normalized `fields` fit `component`."""
+    if component not in COMPONENTS:
+        raise ValueError(f"component must be VEVENT or VTODO, not {component!r}")
+    start, end = fields["planned_start"], fields["planned_end"]
+    if component == "VEVENT" and start is None:
+        raise ValueError("a VEVENT needs a planned_start")
+    if start is not None and end is not None and end < start:
+        raise ValueError("planned_end is before planned_start")
+
+
+def render_new(uid: str, component: str, fields: Mapping[str, Any],
+               organizer: str = "", attendees: Sequence[tuple[str, str]] = ()) -> str:
+    """A fresh VCALENDAR holding one VEVENT/VTODO with `fields`.
+
+    `attendees` are (address, common name) pairs, written with
+    SCHEDULE-AGENT=CLIENT so that the server sends no invitation.
+    """
+    values = _complete(dict(fields))
+    check_fields(component, values)
+    cal = Calendar()
+    cal.add("PRODID", PRODID)
+    cal.add("VERSION", "2.0")
+    comp: Component = Event() if component == "VEVENT" else Todo()
+    comp.add("UID", uid)
+    _stamp(comp, created=True)
+    for name in _TEXT_PROPS:
+        _write_text(comp, name, values[name])
+    _write_times(comp, values, {}, due_only=False)
+    _write_status(comp, values["status"])
+    _write_priority(comp, values["priority"])
+    if organizer:
+        comp.add("ORGANIZER", vCalAddress(f"mailto:{organizer}"))
+    for address, name in attendees:
+        comp.add("ATTENDEE", _attendee(address, name))
+    cal.add_component(comp)
+    return str(cal.to_ical().decode("utf-8"))
+
+
+def _attendee(address: str, name: str) -> vCalAddress:
+    person = vCalAddress(f"mailto:{address}")
+    person.params["SCHEDULE-AGENT"] = "CLIENT"
+    person.params["PARTSTAT"] = "NEEDS-ACTION"
+    person.params["ROLE"] = "REQ-PARTICIPANT"
+    if name:
+        person.params["CN"] = name
+    return person
+
+
+def patch(raw: str, changes: Mapping[str, Any]) -> str:
+    """Apply a partial Fields mapping to an object's text, keeping the rest.
+
+    InvalidItem if `raw` can't be read; ValueError if the merged fields are
+    incoherent (an end before the start, a VEVENT without a start).
+    """
+    try:
+        cal = _load(raw)
+        comp = _main_component(cal)
+        old = _read_fields(comp)
+    except InvalidItem:
+        raise
+    except Exception as exc:  # icalendar raises many types on hostile input
+        raise InvalidItem("", f"unreadable iCalendar: {_short(exc)}") from exc
+    new = _complete({**old, **dict(changes)})
+    check_fields(str(comp.name), new)
+    _apply(comp, old, new)
+    _stamp(comp, created=False)
+    return str(cal.to_ical().decode("utf-8"))
+
+
+def _apply(comp: Component, old: Fields, new: Fields) -> None:
+    for name in _TEXT_PROPS:
+        if new[name] != old[name]:
+            _write_text(comp, name, new[name])
+            if name == "comment":
+                comp.pop("X-ALT-DESC", None)   # an HTML copy would now be stale
+    if any(new[name] != old[name] for name in _TIME_FIELDS):
+        templates = _time_templates(comp)
+        due_only = comp.name == "VTODO" and "DTSTART" not in comp
+        for name in ("DTSTART", "DTEND", "DUE", "DURATION"):
+            comp.pop(name, None)
+        _write_times(comp, new, templates, due_only)
+    if new["status"] != old["status"]:
+        _write_status(comp, new["status"])
+    if new["priority"] != old["priority"]:
+        _write_priority(comp, new["priority"])
+
+
+def _stamp(comp: Component, created: bool) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    names = ("DTSTAMP", "LAST-MODIFIED") + (("CREATED",) if created else ())
+    for name in names:
+        comp.pop(name, None)
+        comp.add(name, now)
+
+
+def _write_text(comp: Component, field: str, value: str) -> None:
+    prop = _TEXT_PROPS[field]
+    comp.pop(prop, None)
+    if value:
+        comp.add(prop, _ical_safe(value))
+
+
+def _ical_safe(text: str) -> str:
+    """Drop control characters iCalendar can't carry (all but TAB and LF)."""
+    return "".join(ch for ch in text if ch in "\t\n" or not _is_control(ch))
+
+
+def _is_control(ch: str) -> bool:
+    code = ord(ch)
+    return code < 0x20 or 0x7F <= code < 0xA0
+
+
+def _write_status(comp: Component, status: Status) -> None:
+    current = _text(comp.get("STATUS")).strip().upper()
+    if comp.name == "VTODO":
+        _write_todo_status(comp, status, current)
+        return
+    comp.pop(STATUS_X, None)
+    if status is Status.CANCELLED:
+        _replace(comp, "STATUS", "CANCELLED")
+    elif current == "CANCELLED":
+        comp.pop("STATUS", None)
+    if status is Status.DONE:
+        comp.add(STATUS_X, "done")
+
+
+def _write_todo_status(comp: Component, status: Status, current: str) -> None:
+    if status is Status.DONE:
+        _replace(comp, "STATUS", "COMPLETED")
+        _replace(comp, "PERCENT-COMPLETE", 100)
+        if "COMPLETED" not in comp:
+            comp.add("COMPLETED", datetime.now(UTC).replace(microsecond=0))
+        return
+    comp.pop("COMPLETED", None)
+    if status is Status.CANCELLED:
+        _replace(comp, "STATUS", "CANCELLED")
+        return
+    if current in ("", "COMPLETED", "CANCELLED"):
+        _replace(comp, "STATUS", "NEEDS-ACTION")
+    if _text(comp.get("PERCENT-COMPLETE")).strip() == "100":
+        comp.pop("PERCENT-COMPLETE", None)
+
+
+def _write_priority(comp: Component, priority: Priority) -> None:
+    comp.pop("PRIORITY", None)
+    if priority in _PRIORITY_VALUE:
+        comp.add("PRIORITY", _PRIORITY_VALUE[priority])
+
+
+def _replace(comp: Component, name: str, value: Any) -> None:
+    comp.pop(name, None)
+    comp.add(name, value)
+
+
+# -- times -----------------------------------------------------------------
+
+Template = tuple[tzinfo | None, str]   # (zone, TZID) of an existing DATE-TIME
+
+
+def _time_templates(comp: Component) -> dict[str, Template]:
+    """The zone each time property was written in, before a rewrite."""
+    templates: dict[str, Template] = {}
+    for name in ("DTSTART", "DTEND", "DUE"):
+        prop = comp.get(name)
+        value = getattr(prop, "dt", None)
+        if isinstance(value, datetime):
+            tzid = str(prop.params.get("TZID", ""))
+            templates[name] = (value.tzinfo, tzid)
+    return templates
+
+
+def _write_times(comp: Component, new: Fields, templates: Mapping[str, Template],
+                 due_only: bool) -> None:
+    """Write DTSTART and DTEND/DUE; `due_only` keeps a DUE-only to-do so."""
+    start, end, all_day = new["planned_start"], new["planned_end"], new["all_day"]
+    end_name = "DTEND" if comp.name == "VEVENT" else "DUE"
+    start_tpl = templates.get("DTSTART", (UTC, ""))
+    end_tpl = templates.get(end_name, start_tpl)
+    if start is not None and not (due_only and start == end):
+        comp["DTSTART"] = _time_value(start, all_day, start_tpl)
+    if end is not None:
+        comp[end_name] = _time_value(end, all_day, end_tpl)
+
+
+def _time_value(value: datetime, all_day: bool, template: Template) -> vDDDTypes:
+    """A DATE, or `value` expressed in the template's zone when that is exact."""
+    if all_day:
+        return vDDDTypes(value.date())
+    zone, tzid = template
+    if zone is None:                      # floating: keep it floating
+        local = value.astimezone().replace(tzinfo=None)
+        if local.astimezone(UTC) == value:
+            return vDDDTypes(local)
+    elif tzid:
+        local = value.astimezone(zone).replace(tzinfo=None, fold=0)
+        if local.replace(tzinfo=zone).astimezone(UTC) == value:
+            prop = vDDDTypes(local)
+            prop.params["TZID"] = tzid
+            return prop
+    # UTC, or a local time that is ambiguous in that zone (DST fall-back)
+    return vDDDTypes(value.astimezone(UTC))
