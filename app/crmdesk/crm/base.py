@@ -40,7 +40,8 @@ class Connector(Protocol):
     name: str                          # e.g. "Tryton"
     request_count: int                 # requests sent since construction
 
-    def login(self) -> Identity: ...
+    def login(self, known: Identity | None = None) -> Identity:
+        """Sign in; when `known` is the same user, trust it instead of re-reading it."""
 
     def changes(self, watermark: str | None) -> ChangeFeed:
         """Creates, writes and deletes since `watermark` (None: everything visible)."""

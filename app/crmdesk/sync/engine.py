@@ -48,8 +48,11 @@ def run(job: Job) -> tuple[SyncReport, list[Action]]:
     report = SyncReport()
     now = job.now or datetime.now(timezone.utc)
     job.progress(Progress("Signing in to the CRM"))
-    identity = job.crm.login()
-    job.store.set_json("identity", _identity_json(identity))
+    cached = _cached_identity(job.store)
+    identity = job.crm.login(cached)
+    if identity != cached:
+        job.store.set_json("identity", _identity_json(identity))
+        job.store.set_meta("identity_fetched", str(time.time()))
     job.progress(Progress("Reading the calendar"))
     gather_calendar(job, identity, now, report)
     job.progress(Progress("Reading the CRM"))
@@ -151,10 +154,21 @@ def gather_crm(job: Job) -> None:
 def refresh_references(job: Job) -> None:
     """Accounts, contacts, opportunities for the pickers: at most once a day."""
     fetched = float(job.store.get_meta("refs_fetched", "0") or 0)
-    if job.store.ref_count() and time.time() - fetched < REFS_MAX_AGE:
+    if fetched and time.time() - fetched < REFS_MAX_AGE:
         return
     job.store.replace_refs(job.crm.references())
     job.store.set_meta("refs_fetched", str(time.time()))
+
+
+def _cached_identity(store: Any) -> Identity | None:
+    """The identity of the last sync, if it is less than a day old."""
+    data = store.get_json("identity")
+    fetched = float(store.get_meta("identity_fetched", "0") or 0)
+    if not data or time.time() - fetched > REFS_MAX_AGE:
+        return None
+    return Identity(user_id=data["user_id"], login=data["login"], name=data["name"],
+                    employee_id=data["employee_id"], employee_ids=tuple(data["employee_ids"]),
+                    emails=tuple(data["emails"]))
 
 
 def _identity_json(identity: Identity) -> dict[str, Any]:

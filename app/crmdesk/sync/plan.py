@@ -176,8 +176,14 @@ def _merge_actions(world: World, proxy: ProxyRow, native: NativeItem | None,
                    title: str) -> list[Action]:
     assert proxy.crm is not None
     crm_fields = with_defaults(proxy.crm.fields)
-    result = merge(local_side(proxy, native), crm_fields, proxy.base,
-                   world.settings.priority, proxy.resolution)
+    local, base = local_side(proxy, native), proxy.base
+    if base is None:
+        # First meeting of the two copies (rule 3): with no calendar item yet the
+        # CRM's values stand; otherwise a field set on one side only flows to the
+        # other and only two different values are a conflict.
+        local = crm_fields if native is None else local
+        base = with_defaults({})
+    result = merge(local, crm_fields, base, world.settings.priority, proxy.resolution)
     actions: list[Action] = []
     uid = native.uid if native else (proxy.uid or _new_uid(world, proxy))
     native_actions = _native_actions(world, proxy, native, result.agreed, result.to_local,
