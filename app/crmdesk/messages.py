@@ -10,6 +10,14 @@ from crmdesk.errors import (AccessDenied, AuthError, Cancelled, CrmDeskError, In
                             SettingsError, StaleWrite, TlsError, UnreachableError, UserError)
 
 
+_SERVER_NAMES = {"CalDAV": "calendar server", "Tryton": "CRM"}
+
+
+def _name(server: str) -> str:
+    """How a rep calls a server: 'the calendar server', 'the CRM'."""
+    return _SERVER_NAMES.get(server, server)
+
+
 def describe(exc: BaseException) -> str:
     """One paragraph for a dialog, a status bar or stderr."""
     for kind, words in _WORDS:
@@ -22,35 +30,35 @@ def describe(exc: BaseException) -> str:
 
 
 def _locked(e: LockedOutError) -> str:
-    return (f"The {e.server} locked the account after too many failed sign-ins. Wait a few "
+    return (f"The {_name(e.server)} locked the account after too many failed sign-ins. Wait a few "
             "minutes, check the password in Connection settings, then try again.")
 
 
 def _auth(e: AuthError) -> str:
-    return (f"The {e.server} refused your user name or password. Check them in "
+    return (f"The {_name(e.server)} refused your user name or password. Check them in "
             "Connection settings.")
 
 
 def _tls(e: TlsError) -> str:
-    return (f"The {e.server} at {e.url} has a certificate that can't be verified "
+    return (f"The {_name(e.server)} at {e.url} has a certificate that can't be verified "
             f"({e.detail}). If your company uses its own certificate authority, choose its "
             "CA bundle in Connection settings.")
 
 
 def _unreachable(e: UnreachableError) -> str:
-    return (f"Can't reach the {e.server} at {e.url}: {e.detail}. Check your network "
+    return (f"Can't reach the {_name(e.server)} at {e.url}: {e.detail}. Check your network "
             "connection and the server address in Connection settings. Nothing was changed.")
 
 
 def _server(e: ServerError) -> str:
     status = f"an error (HTTP {e.status})" if e.status else "something it could not understand"
     detail = f": {e.detail}" if e.detail else ""
-    return (f"The {e.server} answered with {status}{detail}. Nothing was lost; try again "
+    return (f"The {_name(e.server)} answered with {status}{detail}. Nothing was lost; try again "
             "later, and tell your administrator if it keeps happening.")
 
 
 def _denied(e: AccessDenied) -> str:
-    return (f"The {e.server} did not allow this: {e.detail}. Ask your CRM administrator "
+    return (f"The {_name(e.server)} did not allow this: {e.detail}. Ask your CRM administrator "
             "for access.")
 
 

@@ -8,6 +8,7 @@ that the GUI also runs off the GUI thread).
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta, timezone
 
 from crmdesk.crm.tryton import TrytonConnector
@@ -85,10 +86,28 @@ class AppService:
     def __init__(self, profile: Profile) -> None:
         self.profile = profile
         self.settings = load_settings(profile)
-        self.store = Store(profile.store_path)
+        # SQLite connections belong to one thread; the GUI reads the store from
+        # a worker thread, the CLI from the main thread: one Store per thread.
+        self._local = threading.local()
+        self._stores: list[Store] = []
+        self._lock = threading.Lock()
+        self.store  # open (and migrate) now, so a bad file is reported at start
+
+    @property
+    def store(self) -> Store:
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None:
+            store = Store(self.profile.store_path)
+            self._local.store = store
+            with self._lock:
+                self._stores.append(store)
+        return store
 
     def close(self) -> None:
-        self.store.close()
+        with self._lock:
+            stores, self._stores = self._stores, []
+        for store in stores:
+            store.close()
 
     # -- settings and connections ---------------------------------------
     def save_settings(self, settings: Settings, crm_password: str | None = None,
@@ -324,7 +343,7 @@ def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.isoformat(sep=" ", timespec="minutes")
+        return value.astimezone().strftime("%a %d %b %Y %H:%M")
     if isinstance(value, tuple):
         return ", ".join(str(v) for v in value)
     return str(value)

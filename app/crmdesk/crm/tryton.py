@@ -21,6 +21,7 @@ import requests
 
 from crmdesk import errors
 from crmdesk.crm.base import ChangeFeed, NewActivity
+from crmdesk.netreason import network_reason
 from crmdesk.model import ALL_FIELDS, CrmRecord, Fields, Identity, Origin, Reference
 from crmdesk.model import normalize_fields
 
@@ -136,9 +137,9 @@ class TrytonRpc:
             response = self.session.post(self.endpoint, data=body, headers=headers,
                                          timeout=self.timeout)
         except requests.exceptions.SSLError as exc:
-            raise errors.TlsError(SERVER, self.url, _reason(exc)) from None
+            raise errors.TlsError(SERVER, self.url, network_reason(exc)) from None
         except (requests.ConnectionError, requests.Timeout) as exc:
-            raise errors.UnreachableError(SERVER, self.url, _reason(exc)) from None
+            raise errors.UnreachableError(SERVER, self.url, network_reason(exc)) from None
         return self._result(response, method, signed)
 
     def _result(self, response: requests.Response, method: str, signed: bool) -> Any:
@@ -177,13 +178,6 @@ class TrytonRpc:
                 return errors.AccessDenied(SERVER, str(message))
             return errors.ServerError(SERVER, self.url, 200, str(message))
         return errors.ServerError(SERVER, self.url, 200, f"{method}: {kind}")
-
-
-def _reason(exc: Exception) -> str:
-    """The innermost cause of a requests error, without the request's data."""
-    while exc.__context__ is not None and exc.__context__ is not exc:
-        exc = exc.__context__  # type: ignore[assignment]
-    return type(exc).__name__ + (f": {exc}" if str(exc) else "")
 
 
 def _to_utc(value: Any) -> Any:

@@ -31,6 +31,7 @@ from crmdesk.errors import (
     AccessDenied, AuthError, InvalidItem, NotFound, ServerError, StaleWrite, TlsError,
     UnreachableError, UserError,
 )
+from crmdesk.netreason import network_reason
 from crmdesk.model import NativeItem
 from crmdesk.pim.base import CalendarInfo, Delta
 from crmdesk.pim.ical import parse_item
@@ -322,9 +323,9 @@ class CalDavClient:
                                          timeout=self._timeout, verify=self._verify,
                                          allow_redirects=False)
         except requests.exceptions.SSLError as exc:
-            raise TlsError(SERVER, shown, _short(exc)) from None
+            raise TlsError(SERVER, shown, network_reason(exc)) from None
         except (requests.ConnectionError, requests.Timeout) as exc:
-            raise UnreachableError(SERVER, shown, _short(exc)) from None
+            raise UnreachableError(SERVER, shown, network_reason(exc)) from None
         except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
                 requests.exceptions.InvalidSchema) as exc:
             raise UserError(f"not a usable CalDAV URL: {shown} ({_short(exc)})") from None

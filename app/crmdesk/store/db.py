@@ -43,7 +43,10 @@ class Store(ProxyTables):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            # check_same_thread=False only so that close() may run on another thread;
+            # each thread still uses its own Store (see AppService.store).
+            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None,
+                                       check_same_thread=False)
             self._db.row_factory = sqlite3.Row
             # WAL keeps readers (the GUI) unblocked while a sync writes; NORMAL
             # is durable across application crashes and cheap per commit.

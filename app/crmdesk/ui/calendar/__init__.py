@@ -1,0 +1,1 @@
+"""The Calendar tab: a painted week grid and a day-grouped agenda."""

@@ -1,0 +1,76 @@
+"""The selected item's form: title, time, location, description — plain text.
+
+Read-only here: reps edit the entry in their calendar app (or phone), and
+the next Synchronize carries the change.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QFormLayout, QFrame, QPlainTextEdit, QVBoxLayout, QWidget
+
+from crmdesk.service_types import ItemView
+from crmdesk.ui.look import kind_text, plain_label, when_text
+
+
+class ItemForm(QWidget):
+    """Shows one ItemView; `show_item(None)` shows the hint instead."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind_label = plain_label("", name="kindLabel")
+        self.kind_label.setStyleSheet("color: palette(placeholder-text);")
+        self.title_label = plain_label("", wrap=True, name="titleLabel")
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.when_label = plain_label("", wrap=True, name="whenLabel")
+        self.location_label = plain_label("", wrap=True, name="locationLabel")
+        self.status_label = plain_label("", name="statusLabel")
+        self.description = QPlainTextEdit()
+        self.description.setObjectName("description")
+        self.description.setReadOnly(True)
+        self.description.setPlaceholderText("No description")
+        self.description.setFrameShape(QFrame.Shape.StyledPanel)
+        self.hint = plain_label("Select an entry to see its details and share it with the CRM.",
+                                wrap=True, name="formHint")
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setStyleSheet("color: palette(placeholder-text);")
+        self._build()
+        self.show_item(None)
+
+    def _build(self) -> None:
+        fields = QFormLayout()
+        fields.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        fields.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        fields.addRow(plain_label("When:"), self.when_label)
+        fields.addRow(plain_label("Where:"), self.location_label)
+        fields.addRow(plain_label("Status:"), self.status_label)
+        self.details = QWidget()
+        inner = QVBoxLayout(self.details)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addWidget(self.kind_label)
+        inner.addWidget(self.title_label)
+        inner.addLayout(fields)
+        inner.addWidget(plain_label("Description:"))
+        inner.addWidget(self.description, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 10)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.details, 1)
+
+    def show_item(self, item: ItemView | None) -> None:
+        self.hint.setVisible(item is None)
+        self.details.setVisible(item is not None)
+        if item is None:
+            return
+        self.kind_label.setText(kind_text(item))
+        self.title_label.setText(item.title or "(no title)")
+        self.when_label.setText(when_text(item))
+        self.location_label.setText(item.location or "\u2014")
+        self.status_label.setText(f"{item.status.capitalize()}, "
+                                  f"{item.priority.lower()} priority")
+        self.description.setPlainText(item.comment)

@@ -1,0 +1,265 @@
+"""The main window: Calendar / To-dos / Activities on the left, the selected
+item's share bar and form on the right, Synchronize in the toolbar.
+
+The window keeps no data of its own: every view asks the service (off the
+GUI thread) and redraws from the answer.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (QMainWindow, QPushButton, QSplitter, QStackedWidget,
+                               QStyle, QTabWidget, QToolBar, QVBoxLayout, QWidget)
+
+from crmdesk.service_types import ItemView, Status
+from crmdesk.settings import Priority
+from crmdesk.sync.report import SyncReport
+from crmdesk.ui.api import GuiService
+from crmdesk.ui.calendar.page import CalendarPage
+from crmdesk.ui.errors import show_error
+from crmdesk.ui.icons import app_icon
+from crmdesk.ui.itemform import ItemForm
+from crmdesk.ui.itemlist import ACTIVITY_COLUMNS, TODO_COLUMNS, ItemList
+from crmdesk.ui.look import plain_label
+from crmdesk.ui.settings.connection import ConnectionDialog
+from crmdesk.ui.settings.sync import SyncSettingsDialog
+from crmdesk.ui.sharebar import ShareBar
+from crmdesk.ui.sync.conflicts import ConflictsDialog
+from crmdesk.ui.sync.statusbar import SyncStatusBar
+from crmdesk.ui.sync.worker import SyncRunner
+from crmdesk.ui.tasks import TaskRunner
+
+NOT_CONFIGURED = "No calendar configured \u2014 open Connection settings"
+
+
+class MainWindow(QMainWindow):
+    """The rep's one window onto calendar and CRM."""
+
+    def __init__(self, service: GuiService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.setWindowTitle("crmdesk")
+        self.setWindowIcon(app_icon())
+        self.resize(1200, 760)
+        self.runner = TaskRunner(parent=self)
+        self.runner.failed.connect(lambda exc: show_error(self, exc))
+        self.sync_runner = SyncRunner(service, self)
+        self.status: Status | None = None
+        self.last_report: SyncReport | None = None
+        self.selected_key = ""
+        self._build_actions()
+        self._build_center()
+        self.status_bar = SyncStatusBar()
+        self.setStatusBar(self.status_bar)
+        self._connect_sync()
+        self.runner.run(service.last_report, self._on_last_report)
+        self.refresh()
+
+    # -- construction -------------------------------------------------------
+
+    def _action(self, text: str, shortcut: str, slot: object, tip: str,
+                icon: QStyle.StandardPixmap | None = None) -> QAction:
+        action = QAction(text, self)
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(f"{tip} ({shortcut})" if shortcut else tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.sync_action = self._action("Synchronize", "F9", self.synchronize,
+                                        "Two-way sync of the calendar and the CRM",
+                                        QStyle.StandardPixmap.SP_BrowserReload)
+        self.connection_action = self._action("Connection settings\u2026", "",
+                                              self.open_connection_settings,
+                                              "CRM and calendar server, user, password")
+        self.sync_settings_action = self._action("Sync settings\u2026", "",
+                                                 self.open_sync_settings,
+                                                 "Conflict priority and sync windows")
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setIconSize(QSize(20, 20))
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addAction(self.sync_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.connection_action)
+        toolbar.addAction(self.sync_settings_action)
+        self.addToolBar(toolbar)
+
+    def _build_center(self) -> None:
+        self.calendar = CalendarPage(self.service, self.runner)
+        self.todos = ItemList(TODO_COLUMNS, "No to-dos in your calendar.")
+        self.activities = ItemList(ACTIVITY_COLUMNS, "No activities shared with the CRM yet. "
+                                   "Select a calendar entry and press \u201cShare with CRM\u201d.")
+        self.calendar_stack = QStackedWidget()
+        self.calendar_stack.addWidget(self.calendar)
+        self.calendar_stack.addWidget(self._not_configured_page())
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.calendar_stack, "Calendar")
+        self.tabs.addTab(self.todos, "To-dos")
+        self.tabs.addTab(self.activities, "Activities")
+        for view in (self.calendar, self.todos, self.activities):
+            view.selected.connect(self.select)
+        splitter = QSplitter()
+        splitter.addWidget(self.tabs)
+        splitter.addWidget(self._build_side())
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([820, 380])
+        self.setCentralWidget(splitter)
+
+    def _build_side(self) -> QWidget:
+        """The selected item: share bar on top of its form."""
+        self.share_bar = ShareBar(self.service, self.runner)
+        self.share_bar.changed.connect(self._on_item_changed)
+        self.form = ItemForm()
+        side = QWidget()
+        side.setMinimumWidth(340)
+        column = QVBoxLayout(side)
+        column.setContentsMargins(6, 6, 6, 6)
+        column.addWidget(self.share_bar)
+        column.addWidget(self.form, 1)
+        return side
+
+    def _not_configured_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.not_configured = plain_label(NOT_CONFIGURED, wrap=True, name="notConfigured")
+        self.not_configured.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.not_configured.setStyleSheet("font-size: 13pt; color: palette(placeholder-text);")
+        button = QPushButton("Connection settings\u2026")
+        button.clicked.connect(self.open_connection_settings)
+        layout.addStretch(1)
+        layout.addWidget(self.not_configured)
+        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        return page
+
+    def _connect_sync(self) -> None:
+        runner, bar = self.sync_runner, self.status_bar
+        runner.started.connect(lambda: self._set_syncing(True))
+        runner.progressed.connect(bar.show_progress)
+        runner.finished.connect(self._on_synced)
+        runner.failed.connect(self._on_sync_failed)
+        bar.cancel_button.clicked.connect(runner.cancel)
+        bar.issues_button.clicked.connect(self.open_conflicts)
+
+    # -- loading ------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reload status and every view from the service, and the selected item."""
+        self._reload_views()
+        if self.selected_key:
+            self.select(self.selected_key)
+
+    def _reload_views(self) -> None:
+        self.runner.run(self.service.status, self._on_status)
+        self.calendar.refresh()
+        self.runner.run(self.service.todos, self.todos.set_items)
+        self.runner.run(self.service.activities, self.activities.set_items)
+
+    def _on_status(self, status: Status) -> None:
+        self.status = status
+        self.calendar_stack.setCurrentIndex(0 if status.configured else 1)
+        if not self.sync_runner.running:
+            if self.last_report is None:
+                self.status_bar.show_status(status)
+            else:
+                self.status_bar.show_report(self.last_report, status.last_sync)
+            self._update_issues()
+
+    def _update_issues(self) -> None:
+        """Conflicts and errors waiting in the store, plus the last sync's skips."""
+        waiting = self.status.conflicts + self.status.errors if self.status else 0
+        skipped = len(self.last_report.skipped) if self.last_report else 0
+        self.status_bar.set_issues(waiting + skipped)
+
+    def _on_last_report(self, report: SyncReport | None) -> None:
+        if report is not None and self.last_report is None and not self.sync_runner.running:
+            self.last_report = report
+            self.status_bar.show_report(report, self.status.last_sync if self.status else None)
+            self._update_issues()
+
+    def select(self, key: str) -> None:
+        """Show `key` in the form and share bar (and mark it in every view)."""
+        self.selected_key = key
+        for view in (self.calendar, self.todos, self.activities):
+            view.select(key)
+        self.runner.run(lambda: self.service.item(key), self._show_item)
+
+    def _show_item(self, item: ItemView | None) -> None:
+        if item is not None and item.key != self.selected_key:
+            return                       # the rep has moved on meanwhile
+        if item is None:
+            self.selected_key = ""
+        self.form.show_item(item)
+        self.share_bar.show_item(item)
+
+    def _on_item_changed(self, item: ItemView) -> None:
+        if item.key == self.selected_key:
+            self.form.show_item(item)
+        self._reload_views()
+
+    # -- synchronize --------------------------------------------------------
+
+    def synchronize(self) -> None:
+        if self.status is not None and not self.status.configured:
+            self.open_connection_settings()
+            return
+        self.sync_runner.start()
+
+    def _set_syncing(self, syncing: bool) -> None:
+        self.sync_action.setEnabled(not syncing)
+        self.status_bar.set_syncing(syncing)
+
+    def _on_synced(self, report: SyncReport) -> None:
+        self._set_syncing(False)
+        self.last_report = report
+        self.status_bar.show_report(report, datetime.now(timezone.utc))
+        self.refresh()
+        if report.conflicts and self.service.settings.sync.priority is Priority.ASK:
+            self.open_conflicts()
+
+    def _on_sync_failed(self, exc: BaseException) -> None:
+        self._set_syncing(False)
+        self.status_bar.summary.setText("Synchronization failed \u2014 nothing more was changed.")
+        show_error(self, exc, "Synchronization stopped.")
+
+    # -- dialogs ------------------------------------------------------------
+
+    def open_connection_settings(self) -> ConnectionDialog:
+        dialog = ConnectionDialog(self.service, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self.refresh)
+        dialog.open()
+        return dialog
+
+    def open_sync_settings(self) -> SyncSettingsDialog:
+        dialog = SyncSettingsDialog(self.service, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self.refresh)
+        dialog.open()
+        return dialog
+
+    def open_conflicts(self) -> ConflictsDialog:
+        dialog = ConflictsDialog(self.service, self.last_report, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self.refresh)
+        dialog.open()
+        return dialog
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Stop a running sync at its next step before the window goes."""
+        if self.sync_runner.running:
+            self.sync_runner.cancel()
+            self.sync_runner.wait()
+        self.runner.forget()
+        super().closeEvent(event)

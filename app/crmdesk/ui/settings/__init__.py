@@ -1,0 +1,1 @@
+"""Settings dialogs: each page loads, checks and saves a copy of Settings."""

@@ -1,0 +1,278 @@
+"""Connection settings: the CRM and the calendar server, with "Test connection".
+
+Passwords go to the keyring through `service.save_settings`, never into
+settings.toml; an empty password field keeps the stored one.  Both tests
+run on a worker thread and report in words from `ui.errors`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGroupBox, QHBoxLayout,
+                               QLineEdit, QPushButton, QWidget)
+
+from crmdesk.model import Identity
+from crmdesk.pim.base import CalendarInfo
+from crmdesk.settings import CalendarSettings, CrmSettings, Settings
+from crmdesk.ui.api import GuiService
+from crmdesk.ui.errors import describe
+from crmdesk.ui.look import plain_label
+from crmdesk.ui.settings.base import NotedForm, Problem, SettingsDialog, url_problem
+from crmdesk.ui.tasks import TaskRunner, network_pool
+
+OK_STYLE = "color: #1e7b34;"
+FAIL_STYLE = "color: #b3261e;"
+
+
+class ServerGroup(QGroupBox):
+    """Fields every server has: address, user, password, TLS, test button."""
+
+    side = ""
+    noun = ""
+
+    def __init__(self, service: GuiService, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        self._service = service
+        self._runner = TaskRunner(network_pool(), self)
+        self._loaded: Any = None
+        self.url = QLineEdit()
+        self.username = QLineEdit()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.verify_tls = QCheckBox("Verify the server's TLS certificate (recommended)")
+        self.ca_bundle = QLineEdit()
+        self.ca_bundle.setPlaceholderText("System certificates")
+        self.test_button = QPushButton("Test connection")
+        self.test_button.clicked.connect(self.test)
+        self.result = plain_label("", wrap=True, name="testResult")
+        self.form = NotedForm()
+
+    def _ca_row(self) -> QWidget:
+        browse = QPushButton("Browse\u2026")
+        browse.clicked.connect(self._pick_ca)
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(self.ca_bundle, 1)
+        line.addWidget(browse)
+        return row
+
+    def _test_row(self) -> QWidget:
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(self.test_button)
+        line.addWidget(self.result, 1)
+        return row
+
+    def add_common_rows(self, before_user: list[tuple[str, QWidget]]) -> None:
+        self.form.add("Server address:", self.url)
+        for label, field in before_user:
+            self.form.add(label, field)
+        self.form.add("User name:", self.username)
+        self.form.add("Password:", self.password)
+        self.form.add("", self.verify_tls)
+        self.form.add("CA bundle:", self._ca_row(), self.ca_bundle)
+        self.form.addRow(plain_label(), self._test_row())
+        self.setLayout(self.form)
+
+    def _pick_ca(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "CA bundle", self.ca_bundle.text(),
+                                              "Certificates (*.pem *.crt *.cer);;All files (*)")
+        if path:
+            self.ca_bundle.setText(path)
+
+    # -- page protocol ------------------------------------------------------
+
+    def load_common(self, section: CrmSettings | CalendarSettings) -> None:
+        self._loaded = (section.url, section.username)
+        self.url.setText(section.url)
+        self.username.setText(section.username)
+        self.verify_tls.setChecked(section.verify_tls)
+        self.ca_bundle.setText(section.ca_bundle)
+        self.password.clear()
+        stored = self._service.password(self.side) if section.url else None
+        self.password.setPlaceholderText("Stored in the keyring \u2014 leave empty to keep"
+                                         if stored else "Password")
+
+    def save_common(self, section: CrmSettings | CalendarSettings) -> None:
+        section.url = self.url.text().strip()
+        section.username = self.username.text().strip()
+        section.verify_tls = self.verify_tls.isChecked()
+        section.ca_bundle = self.ca_bundle.text().strip()
+
+    def check_common(self) -> list[Problem]:
+        problems = []
+        if message := url_problem(self.url.text().strip()):
+            problems.append(Problem(f"{self.noun} server address", message, self.url))
+        if not self.username.text().strip():
+            problems.append(Problem(f"{self.noun} user name", "Enter your user name.",
+                                    self.username))
+        if message := self._password_problem():
+            problems.append(Problem(f"{self.noun} password", message, self.password))
+        ca = self.ca_bundle.text().strip()
+        if ca and not Path(ca).expanduser().is_file():
+            problems.append(Problem(f"{self.noun} CA bundle", "No such file.", self.ca_bundle))
+        return problems
+
+    def _password_problem(self) -> str:
+        if self.password.text():
+            return ""
+        typed = (self.url.text().strip(), self.username.text().strip())
+        if self._loaded[0] and typed != self._loaded:
+            return "Enter the password again: the server address or user name changed."
+        if self._service.password(self.side) is None:
+            return "Enter the password (none is stored yet)."
+        return ""
+
+    def new_password(self) -> str | None:
+        """The typed password, or None to keep the stored one."""
+        return self.password.text() or None
+
+    def clear_notes(self) -> None:
+        self.form.clear_notes()
+
+    def open_problems(self) -> int:
+        return self.form.open_problems()
+
+    def show_problem(self, problem: Problem) -> None:
+        self.form.show_problem(problem)
+
+    # -- test connection ----------------------------------------------------
+
+    def _test_password(self) -> str | None:
+        """The typed password; None lets the service use the stored one."""
+        return self.password.text() or None
+
+    def test(self) -> None:
+        self.clear_notes()
+        if message := url_problem(self.url.text().strip()):
+            self.show_problem(Problem("Server address", message, self.url))
+            return
+        self.test_button.setEnabled(False)
+        self._say("Testing\u2026", "")
+        self._runner.run(self._test_job(), self._on_tested, self._on_test_failed)
+
+    def _test_job(self) -> Any:
+        raise NotImplementedError
+
+    def _on_tested(self, answer: Any) -> None:
+        raise NotImplementedError
+
+    def _on_test_failed(self, exc: BaseException) -> None:
+        self.test_button.setEnabled(True)
+        self._say(describe(exc).message, FAIL_STYLE)
+
+    def _say(self, text: str, style: str) -> None:
+        self.result.setStyleSheet(style)
+        self.result.setText(text)
+
+
+class CrmGroup(ServerGroup):
+    side, noun = "crm", "CRM"
+
+    def __init__(self, service: GuiService, parent: QWidget | None = None) -> None:
+        super().__init__(service, "CRM", parent)
+        self.url.setPlaceholderText("https://crm.example.com")
+        self.database = QLineEdit()
+        self.add_common_rows([("Database:", self.database)])
+
+    def load(self, settings: Settings) -> None:
+        self.load_common(settings.crm)
+        self.database.setText(settings.crm.database)
+
+    def save(self, settings: Settings) -> None:
+        self.save_common(settings.crm)
+        settings.crm.database = self.database.text().strip()
+
+    def check(self) -> list[Problem]:
+        problems = self.check_common()
+        if not self.database.text().strip():
+            problems.insert(1, Problem("CRM database", "Enter the database name.",
+                                       self.database))
+        return problems
+
+    def _test_job(self) -> Any:
+        section = CrmSettings()
+        self.save(Settings(crm=section))
+        password, service = self._test_password(), self._service
+        return lambda: service.test_crm(section, password)
+
+    def _on_tested(self, identity: Identity) -> None:
+        self.test_button.setEnabled(True)
+        self._say(f"Signed in as {identity.name or identity.login}", OK_STYLE)
+
+
+class CalendarGroup(ServerGroup):
+    side, noun = "calendar", "Calendar"
+
+    def __init__(self, service: GuiService, parent: QWidget | None = None) -> None:
+        super().__init__(service, "Calendar (CalDAV)", parent)
+        self.url.setPlaceholderText("https://cloud.example.com/remote.php/dav")
+        self.calendar = QComboBox()
+        self.calendar.setPlaceholderText("Press Test connection to list your calendars")
+        self.calendar.setMinimumContentsLength(24)
+        self.add_common_rows([])
+        self.form.add("Calendar:", self.calendar)
+
+    def load(self, settings: Settings) -> None:
+        self.load_common(settings.calendar)
+        self.calendar.clear()
+        if settings.calendar.calendar:
+            self.calendar.addItem(settings.calendar.calendar, settings.calendar.calendar)
+            self.calendar.setCurrentIndex(0)
+
+    def save(self, settings: Settings) -> None:
+        self.save_common(settings.calendar)
+        chosen = self.calendar.currentData()
+        settings.calendar.calendar = str(chosen) if chosen else ""
+
+    def check(self) -> list[Problem]:
+        problems = self.check_common()
+        if not self.calendar.currentData():
+            problems.append(Problem("Calendar", "Choose a calendar (press Test connection "
+                                    "to list them).", self.calendar))
+        return problems
+
+    def _test_job(self) -> Any:
+        section = CalendarSettings()
+        self.save_common(section)
+        password, service = self._test_password(), self._service
+        return lambda: service.test_calendar(section, password)
+
+    def _on_tested(self, calendars: list[CalendarInfo]) -> None:
+        self.test_button.setEnabled(True)
+        previous = self.calendar.currentData()
+        self.calendar.clear()
+        for info in calendars:
+            self.calendar.addItem(info.name or info.url, info.url)
+        match = next((i for i, info in enumerate(calendars)
+                      if previous in (info.url, info.name)), 0 if calendars else -1)
+        self.calendar.setCurrentIndex(match)
+        count = len(calendars)
+        self._say(f"Connected: {count} calendar{'s' if count != 1 else ''} found"
+                  if count else "Connected, but this account has no calendar.",
+                  OK_STYLE if count else FAIL_STYLE)
+
+
+class ConnectionDialog(SettingsDialog):
+    """CRM + Calendar groups; OK validates, saves, and stores passwords."""
+
+    def __init__(self, service: GuiService, parent: QWidget | None = None) -> None:
+        super().__init__(service.settings, "Connection settings", parent)
+        self._service = service
+        self.crm = CrmGroup(service)
+        self.calendar = CalendarGroup(service)
+        self.pages = [self.crm, self.calendar]
+        self.body.addWidget(self.crm)
+        self.body.addWidget(self.calendar)
+        self.finish_layout()
+        self.resize(620, self.sizeHint().height())
+
+    def commit(self) -> None:
+        crm_pw, cal_pw = self.crm.new_password(), self.calendar.new_password()
+        if self.changed() or crm_pw or cal_pw:
+            self._service.save_settings(self.settings, crm_password=crm_pw,
+                                        calendar_password=cal_pw)

@@ -1,0 +1,1 @@
+"""Synchronize from the GUI: the worker runner and the collision dialog."""

@@ -1,0 +1,153 @@
+"""The collision dialog ("Sync issues"): choose a side for each conflicting field.
+
+Each conflicting item gets a table: field | calendar value | CRM value |
+last agreed value | which to keep.  OK sends `service.resolve` for every item
+whose fields all have a choice; the choices apply at the next Synchronize.
+Items left on "Decide later" stay pending.  Skipped items and errors of the
+last sync are listed below, for the rep to act on in the calendar or CRM.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QGroupBox, QHBoxLayout,
+                               QHeaderView, QListWidget, QPushButton, QScrollArea,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from crmdesk.service_types import ConflictView
+from crmdesk.sync.report import SyncReport
+from crmdesk.ui.api import GuiService
+from crmdesk.ui.errors import show_error
+from crmdesk.ui.look import plain_label
+from crmdesk.ui.tasks import TaskRunner
+
+CHOICES = (("Decide later", ""), ("Keep calendar", "calendar"), ("Keep CRM", "crm"))
+
+
+class ConflictBox(QGroupBox):
+    """One item's conflicting fields and a choice per field."""
+
+    def __init__(self, conflict: ConflictView, parent: QWidget | None = None) -> None:
+        super().__init__(conflict.title or "(no title)", parent)
+        self.conflict = conflict
+        self.table = QTableWidget(len(conflict.fields), 5)
+        self.table.setHorizontalHeaderLabels(["Field", "Calendar", "CRM", "Last agreed", "Keep"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.combos: dict[str, QComboBox] = {}
+        for row, (name, calendar, crm, base) in enumerate(conflict.fields):
+            for col, text in enumerate((name.replace("_", " ").capitalize(), calendar, crm, base)):
+                self.table.setItem(row, col, QTableWidgetItem(text))
+            combo = QComboBox()
+            for label, value in CHOICES:
+                combo.addItem(label, value)
+            self.combos[name] = combo
+            self.table.setCellWidget(row, 4, combo)
+        header = self.table.horizontalHeader()
+        for col in (1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+        self.table.resizeRowsToContents()
+        self.table.setFixedHeight(header.height() + sum(
+            self.table.rowHeight(r) for r in range(self.table.rowCount())) + 4)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addLayout(self._side_buttons())
+
+    def _side_buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addStretch(1)
+        for label, value in CHOICES[1:]:
+            button = QPushButton(f"{label} for all fields")
+            button.clicked.connect(lambda _=False, v=value: self.choose_all(v))
+            row.addWidget(button)
+        return row
+
+    def choose_all(self, side: str) -> None:
+        for combo in self.combos.values():
+            combo.setCurrentIndex(combo.findData(side))
+
+    def choose(self, field: str, side: str) -> None:
+        combo = self.combos[field]
+        combo.setCurrentIndex(combo.findData(side))
+
+    def choices(self) -> dict[str, str] | None:
+        """field -> side when every field has a choice, else None (decide later)."""
+        chosen = {name: str(combo.currentData()) for name, combo in self.combos.items()}
+        return chosen if all(chosen.values()) else None
+
+
+class ConflictsDialog(QDialog):
+    """Lists `service.conflicts()` and the last report's other issues."""
+
+    def __init__(self, service: GuiService, report: SyncReport | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Sync issues")
+        self.resize(820, 560)
+        self._service = service
+        self._runner = TaskRunner(parent=self)
+        self.boxes: list[ConflictBox] = []
+        self.intro = plain_label("Loading\u2026", wrap=True, name="conflictIntro")
+        self._column = QVBoxLayout()
+        holder = QWidget()
+        holder.setLayout(self._column)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(holder)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.apply)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self._issues(report))
+        layout.addWidget(self.buttons)
+        self._runner.run(service.conflicts, self._show, self._failed)
+
+    def _issues(self, report: SyncReport | None) -> QWidget:
+        entries = (report.skipped + report.errors) if report is not None else []
+        box = QGroupBox("Other issues from the last synchronization")
+        lines = QListWidget()
+        lines.addItems([f"{e.title or e.key} \u2014 {e.reason}" for e in entries])
+        QVBoxLayout(box).addWidget(lines)
+        lines.setMaximumHeight(110)
+        box.setVisible(bool(entries))
+        return box
+
+    def _show(self, conflicts: list[ConflictView]) -> None:
+        for conflict in conflicts:
+            box = ConflictBox(conflict)
+            self.boxes.append(box)
+            self._column.addWidget(box)
+        self._column.addStretch(1)
+        self.intro.setText(
+            "These entries were changed both in your calendar and in the CRM. Choose which "
+            "value to keep for each field; the choice is applied at the next Synchronize."
+            if conflicts else "No conflicts are waiting.")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.intro.setText("The conflicts could not be read.")
+        show_error(self, exc)
+
+    def apply(self) -> None:
+        """Resolve every fully decided item, then close."""
+        decided = [(box.conflict.proxy_id, choices) for box in self.boxes
+                   if (choices := box.choices()) is not None]
+        if not decided:
+            self.accept()
+            return
+        self.buttons.setEnabled(False)
+
+        def resolve_all() -> int:
+            for proxy_id, choices in decided:
+                self._service.resolve(proxy_id, choices)
+            return len(decided)
+
+        self._runner.run(resolve_all, lambda _count: self.accept(), self._apply_failed)
+
+    def _apply_failed(self, exc: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        show_error(self, exc, "The choices were not saved.")

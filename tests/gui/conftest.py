@@ -1,0 +1,113 @@
+"""GUI test fixtures: the real AppService on a temporary profile, real servers.
+
+Calendar items are seeded straight into the profile's real store (as a
+previous sync would have left them), so share-bar tests need no server;
+Synchronize and "Test connection" tests use the `caldav` and `tryton_rep`
+fixtures.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from crmdesk.model import Reference
+from crmdesk.model.activity import normalize_fields
+from crmdesk.pim import ical
+from crmdesk.service import AppService
+from crmdesk.settings import Priority, Profile, Settings
+from crmdesk.store import Store
+from crmdesk.ui.mainwindow import MainWindow
+from crmdesk.ui.tasks import wait_for_all
+
+WAIT_MS = 10_000
+
+
+def this_week(day: int = 2, hour: int = 10) -> datetime:
+    """An aware local time in the current week (day 0 = Monday)."""
+    monday = date.today() - timedelta(days=date.today().weekday())
+    return datetime.combine(monday + timedelta(days=day), time(hour)).astimezone()
+
+
+def seed_event(profile: Profile, title: str, start: datetime | None = None,
+               component: str = "VEVENT", **extra: Any) -> str:
+    """Put one calendar item into the profile's store; returns its item key."""
+    start = start or this_week()
+    uid = f"{uuid.uuid4()}@phone.test"
+    fields = normalize_fields({"description": title, "planned_start": start,
+                               "planned_end": start + timedelta(hours=1), **extra})
+    href = f"/alice/calendar/{uid}.ics"
+    item = ical.parse_item(href, f'"{uuid.uuid4().hex}"', ical.render_new(uid, component, fields))
+    store = Store(profile.store_path)
+    try:
+        store.mirror_put([item])
+    finally:
+        store.close()
+    return f"n:{href}"
+
+
+def seed_references(profile: Profile, refs: list[Reference]) -> None:
+    """The CRM accounts/contacts/opportunities a sync would have cached."""
+    store = Store(profile.store_path)
+    try:
+        store.replace_refs(refs)
+    finally:
+        store.close()
+
+
+def configure(service: AppService, caldav: Any, server: Any, rep: Any,
+              priority: Priority = Priority.ASK) -> None:
+    """Point `service` at the real test servers, passwords in the keyring."""
+    settings = Settings()
+    settings.crm.url, settings.crm.database = server.url, server.database
+    settings.crm.username = rep.login
+    settings.calendar.url, settings.calendar.username = caldav.url, caldav.username
+    settings.calendar.calendar = caldav.calendar_url
+    settings.calendar.ca_bundle = caldav.server.ca_bundle or ""
+    settings.sync.priority = priority
+    service.save_settings(settings, crm_password=rep.password,
+                          calendar_password=caldav.password)
+
+
+@pytest.fixture
+def profile(tmp_path: Path) -> Profile:
+    return Profile.at(tmp_path / "profile")
+
+
+@pytest.fixture
+def service(profile: Profile) -> Iterator[AppService]:
+    app = AppService(profile)
+    yield app
+    wait_for_all()
+    app.close()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, service: AppService) -> Iterator[MainWindow]:
+    """The main window, shown, after its first load finished."""
+    win = MainWindow(service)
+    qtbot.addWidget(win)
+    win.resize(1200, 760)
+    win.show()
+    wait_loaded(qtbot, win)
+    yield win
+    win.close()
+    wait_for_all()
+
+
+def wait_loaded(qtbot: QtBot, win: MainWindow) -> None:
+    """Wait for the first status answer; a service error fails at once, with its text."""
+    errors: list[BaseException] = []
+    win.runner.failed.connect(errors.append)
+
+    def loaded() -> bool:
+        if errors:
+            pytest.fail(f"the service failed: {errors[0]!r}")
+        return win.status is not None
+
+    qtbot.waitUntil(loaded, timeout=WAIT_MS)
