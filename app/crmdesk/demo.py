@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -160,6 +161,8 @@ def first_sync(profile: Profile, share_uid: str) -> None:
 
 
 def run_demo(profile: Profile | None, serve_only: bool = False) -> int:
+    # SIGTERM (a closed terminal, `kill`) must run the cleanup below too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     root = Path(tempfile.mkdtemp(prefix="crmdesk-demo-"))
     profile = profile or Profile.at(root / "profile")
     say("starting Tryton and Radicale on 127.0.0.1…")

@@ -128,3 +128,21 @@ def test_week_view_is_keyboard_navigable(
     qtbot.keyClick(view, Qt.Key.Key_Right)
     qtbot.waitUntil(lambda: window.share_bar.item().key == second, timeout=WAIT_MS)
     assert window.form.title_label.text() == "Tuesday meeting"
+
+
+def test_crm_born_activity_offers_no_unshare(
+        qtbot: QtBot, window: MainWindow, service: AppService, profile: Profile) -> None:
+    from crmdesk.model import CrmRecord, Origin
+    from crmdesk.model.activity import with_defaults
+    key = seed_event(profile, "Planned in the CRM")
+    native = service.store.mirror_get(key[2:])
+    record = CrmRecord(id=41, fields=with_defaults(native.fields), timestamp="t",
+                       integration_id=native.uid, origin=Origin.CRM, owner=1)
+    pid = service.store.add_proxy(origin=Origin.CRM, uid=native.uid, href=native.href,
+                                  crm=record, state="synced")
+    service.store.update_proxy(pid, base=dict(record.fields))
+    window.refresh()
+    click_in_week(qtbot, window, key)
+    qtbot.waitUntil(lambda: shown_state(window) is ShareState.SYNCED, timeout=WAIT_MS)
+    assert window.share_bar.open_button.isVisible()
+    assert not window.share_bar.unshare_button.isVisible()

@@ -15,6 +15,8 @@ import base64
 import hashlib
 import socket
 import subprocess
+
+from crmdesk.devservers.lifetime import die_with_parent
 import sys
 import time
 import uuid
@@ -80,7 +82,7 @@ class DevServer:
         self._log = open(self.directory / f"{self.name}.log", "ab")
         self._proc = subprocess.Popen(
             self.command(), stdout=self._log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL)
+            stdin=subprocess.DEVNULL, preexec_fn=die_with_parent())
         self._wait_ready()
 
     def _wait_ready(self) -> None:

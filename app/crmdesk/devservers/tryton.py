@@ -30,6 +30,7 @@ from typing import Any, Mapping, Sequence
 import requests
 from platformdirs import user_cache_dir
 
+from crmdesk.devservers.lifetime import die_with_parent
 from crmdesk.crm.tryton import TrytonConnector, TrytonRpc
 
 MODULES = ("party", "company", "sale_opportunity", "crm_activity")
@@ -166,7 +167,8 @@ class TrytonServer:
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
                 [_bin("trytond"), "-d", self.database], env=_environment(db_dir, extra),
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                preexec_fn=die_with_parent())
         self._wait_ready(timeout)
 
     def _wait_ready(self, timeout: float) -> None:

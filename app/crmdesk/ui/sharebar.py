@@ -112,7 +112,9 @@ class ShareBar(QFrame):
         self.state_label.setText(glyph + (state_text(item) if shared
                                           else "Not shared with the CRM"))
         self.share_button.setVisible(not shared)
-        self.unshare_button.setVisible(shared and item.component is not None)
+        # A CRM-born activity can't be unshared: it is changed or deleted in the CRM.
+        self.unshare_button.setVisible(shared and item.component is not None
+                                       and item.origin != "crm")
         self.open_button.setVisible(shared)
         self.links.setVisible(shared)
         if shared:
@@ -183,8 +185,9 @@ class ShareBar(QFrame):
             self.unshare()
             return
         box = QMessageBox(QMessageBox.Icon.Question, "Stop sharing",
-                          "Stop sharing this entry with the CRM? It stays in your calendar; "
-                          "the next Synchronize updates the CRM.",
+                          "Stop sharing this entry with the CRM? It stays in your calendar. "
+                          "At the next Synchronize its activity is removed from the CRM "
+                          "(for someone else's meeting, you are taken off its team).",
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                           self)
         box.setObjectName("unshareQuestion")

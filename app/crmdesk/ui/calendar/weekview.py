@@ -256,18 +256,11 @@ class WeekView(QAbstractScrollArea):
         flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         painter.setPen(QColor("#1f2328"))
         painter.setFont(bold)
-        if lines == 1 or metrics.horizontalAdvance(title) <= rect.width():
-            shown = metrics.elidedText(title, Qt.TextElideMode.ElideRight, int(rect.width()))
-            painter.drawText(QRectF(rect.left(), rect.top(), rect.width(), line), flags, shown)
-            used = line
-        else:
-            area = QRectF(rect.left(), rect.top(), rect.width(), lines * line)
-            too_long = any(metrics.horizontalAdvance(word) > rect.width()
-                           for word in title.split())
-            wrap = int(Qt.TextFlag.TextWrapAnywhere if too_long else Qt.TextFlag.TextWordWrap)
-            painter.drawText(area, flags | wrap, title)
-            used = min(metrics.boundingRect(area.toRect(), flags | wrap, title).height(),
-                       lines * line)
+        shown = wrap_lines(metrics, title, rect.width(), lines)
+        for row, text in enumerate(shown):
+            painter.drawText(QRectF(rect.left(), rect.top() + row * line, rect.width(), line),
+                             flags, text)
+        used = len(shown) * line
         painter.setFont(self.font())
         if times and rect.height() - used >= line - 2:
             painter.setPen(QColor("#4b5563"))
@@ -316,3 +309,26 @@ class WeekView(QAbstractScrollArea):
         painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
         painter.drawText(card, int(Qt.AlignmentFlag.AlignCenter), self._empty_text)
         painter.setFont(self.font())
+
+
+def wrap_lines(metrics: QFontMetrics, text: str, width: float, max_lines: int) -> list[str]:
+    """Word-wrap `text` into at most `max_lines`; never break inside a word.
+
+    A word wider than the box and the last line when text is left over are
+    elided with "…", so a narrow box reads "Prepare…" rather than "Prep/are".
+    """
+    words, lines, current = text.split(), [], ""
+    for index, word in enumerate(words):
+        candidate = f"{current} {word}" if current else word
+        if not current or metrics.horizontalAdvance(candidate) <= width:
+            current = candidate
+            continue
+        if len(lines) == max_lines - 1:
+            current = " ".join([current, *words[index:]])
+            break
+        lines.append(current)
+        current = word
+    if current:
+        lines.append(current)
+    return [metrics.elidedText(line, Qt.TextElideMode.ElideRight, int(width))
+            for line in lines[:max(max_lines, 1)]]
