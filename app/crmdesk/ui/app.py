@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from crmdesk.ui.api import GuiService
@@ -30,6 +32,23 @@ def run_gui(service: GuiService) -> int:
     app = application()
     window = MainWindow(service)
     window.show()
+    ticker = quit_on_signals(app)
     code = app.exec()
+    ticker.stop()
     wait_for_all()
     return code
+
+
+def quit_on_signals(app: QApplication) -> QTimer:
+    """Quit cleanly on SIGTERM/SIGINT (logout, Ctrl-C, `kill`).
+
+    Python runs signal handlers only between bytecodes, never while Qt's
+    event loop idles in C++; a cheap timer gives it that chance.
+    """
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: app.quit())
+    ticker = QTimer(app)
+    ticker.setInterval(300)
+    ticker.timeout.connect(lambda: None)
+    ticker.start()
+    return ticker
