@@ -104,6 +104,21 @@ def url_problem(text: str) -> str:
     return ""
 
 
+class FormPage:
+    """A settings page whose fields live in `self.form` (a NotedForm)."""
+
+    form: NotedForm
+
+    def clear_notes(self) -> None:
+        self.form.clear_notes()
+
+    def open_problems(self) -> int:
+        return self.form.open_problems()
+
+    def show_problem(self, problem: Problem) -> None:
+        self.form.show_problem(problem)
+
+
 class SettingsDialog(QDialog):
     """Runs load / check / save over its pages on a copy of the settings."""
 

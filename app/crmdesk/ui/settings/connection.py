@@ -19,14 +19,14 @@ from crmdesk.settings import CalendarSettings, CrmSettings, Settings
 from crmdesk.ui.api import GuiService
 from crmdesk.ui.errors import describe
 from crmdesk.ui.look import plain_label
-from crmdesk.ui.settings.base import NotedForm, Problem, SettingsDialog, url_problem
+from crmdesk.ui.settings.base import FormPage, NotedForm, Problem, SettingsDialog, url_problem
 from crmdesk.ui.tasks import TaskRunner, network_pool
 
 OK_STYLE = "color: #1e7b34;"
 FAIL_STYLE = "color: #b3261e;"
 
 
-class ServerGroup(QGroupBox):
+class ServerGroup(QGroupBox, FormPage):
     """Fields every server has: address, user, password, TLS, test button."""
 
     side = ""
@@ -131,14 +131,6 @@ class ServerGroup(QGroupBox):
         """The typed password, or None to keep the stored one."""
         return self.password.text() or None
 
-    def clear_notes(self) -> None:
-        self.form.clear_notes()
-
-    def open_problems(self) -> int:
-        return self.form.open_problems()
-
-    def show_problem(self, problem: Problem) -> None:
-        self.form.show_problem(problem)
 
     # -- test connection ----------------------------------------------------
 

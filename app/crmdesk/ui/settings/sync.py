@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGroupBox, QRadioButton,
 from crmdesk.settings import Priority, Settings
 from crmdesk.ui.api import GuiService
 from crmdesk.ui.look import plain_label
-from crmdesk.ui.settings.base import NotedForm, Problem, SettingsDialog
+from crmdesk.ui.settings.base import FormPage, NotedForm, Problem, SettingsDialog
 
 MAX_DAYS = 3650
 PRIORITIES = (
@@ -25,7 +25,7 @@ def _days() -> QSpinBox:
     return box
 
 
-class SyncPage(QWidget):
+class SyncPage(QWidget, FormPage):
     """The page behind the Sync settings dialog."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -81,15 +81,6 @@ class SyncPage(QWidget):
         sync.todo_past_days = self.todo_past.value()
         sync.todo_future_days = self.todo_future.value()
         sync.share_new_items = self.share_new.isChecked()
-
-    def clear_notes(self) -> None:
-        self.form.clear_notes()
-
-    def open_problems(self) -> int:
-        return self.form.open_problems()
-
-    def show_problem(self, problem: Problem) -> None:
-        self.form.show_problem(problem)
 
 
 class SyncSettingsDialog(SettingsDialog):
