@@ -42,7 +42,7 @@ def view(store: Any, native: NativeItem | None, proxy: ProxyRow | None) -> ItemV
         start=fields["planned_start"], end=fields["planned_end"], all_day=fields["all_day"],
         location=fields["location"], comment=fields["comment"], status=str(fields["status"]),
         priority=str(fields["priority"]), display_in=str(fields["display_in"]),
-        uid=native.uid if native else (proxy.uid or "" if proxy else ""),
+        uid=native.uid if native is not None else ((proxy.uid or "") if proxy else ""),
         proxy_id=proxy.id if proxy else None, crm_id=proxy.crm_id if proxy else None,
         origin=str(proxy.origin) if proxy else "", share_state=state, state_detail=detail,
         account=_ref(store, "account", fields["account"]),

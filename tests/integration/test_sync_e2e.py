@@ -187,3 +187,35 @@ def test_second_sync_with_no_changes_costs_constant_requests(rep: Rep) -> None:
         assert report.crm.created == report.crm.updated == 0
         # one sync-collection REPORT; CRM: login + one change-feed call
         assert report.requests == {"calendar": 1, "crm": 2}
+
+
+def test_one_bad_item_does_not_stop_the_others(rep: Rep) -> None:
+    from datetime import timedelta
+    bad_uid, good_uid = rep.put_event("Will break"), rep.put_event("Will change")
+    rep.sync()
+    for uid in (bad_uid, good_uid):
+        rep.app.share(rep.key(uid))
+    rep.sync()
+    bad, good = rep.crm_by_uid(bad_uid), rep.crm_by_uid(good_uid)
+    start = bad.fields["planned_start"]
+    rep.crm.write(bad.id, {"planned_end": start - timedelta(hours=2)}, bad.timestamp)
+    rep.crm.write(good.id, {"location": "Room 7"}, good.timestamp)
+    report = rep.app.sync()
+    assert [e.title for e in report.errors] == ["Will break"]
+    assert "end" in report.errors[0].reason
+    assert rep.native(good_uid).fields["location"] == "Room 7"
+    assert rep.app.item(rep.key(bad_uid)).share_state.value == "error"
+    assert rep.native(bad_uid).fields["planned_end"] > start        # nothing garbled
+
+
+def test_rule_2_a_natural_key_hit_owned_by_another_item_is_not_stolen(rep: Rep) -> None:
+    start = soon(5, 9)
+    first = rep.put_event("Team stand-up", start)
+    second = rep.put_event("Team stand-up", start)
+    rep.sync()
+    rep.app.share(rep.key(first))
+    rep.sync()
+    rep.app.share(rep.key(second))
+    report = rep.sync()
+    assert not report.errors and report.crm.created == 1
+    assert rep.crm_by_uid(first).id != rep.crm_by_uid(second).id

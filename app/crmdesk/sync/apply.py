@@ -14,7 +14,8 @@ from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from crmdesk.crm.base import Connector, NewActivity
 from crmdesk.errors import CrmDeskError, NotFound, StaleWrite
-from crmdesk.model import CRM_ONLY_FIELDS, Fields, Identity, NativeItem, Origin
+from crmdesk.messages import describe
+from crmdesk.model import CrmRecord, Fields, Identity, NativeItem, Origin
 from crmdesk.pim.base import CalendarClient
 from crmdesk.sync.actions import (Action, CreateCrm, CreateNative, DeleteCrm, DeleteNative,
                                   DropProxy, LeaveTeam, LinkNative, SaveProxy, UpdateCrm,
@@ -71,7 +72,11 @@ def apply_group(proxy_id: int, group: list[Action], ctx: Context, replan: Replan
             _fail(ctx, group[0], "it kept changing on the server during the sync; "
                                  "it will be tried again next time")
     except CrmDeskError as exc:
-        _fail(ctx, group[0], str(exc))
+        _fail(ctx, group[0], describe(exc))
+    except (ValueError, TypeError, KeyError) as exc:
+        # Bad data in one item (e.g. an end before its start) must not stop
+        # the others; the report names the item and what is wrong with it.
+        _fail(ctx, group[0], f"can't be synchronized: {exc}")
 
 
 def _fail(ctx: Context, action: Action, reason: str) -> None:
@@ -106,9 +111,10 @@ def _apply_one(action: Action, ctx: Context) -> bool:
 
 def _create_crm(a: CreateCrm, ctx: Context) -> bool:
     me = ctx.identity.employee_id
-    record = ctx.crm.find_by_integration_id(a.uid, me)
+    record = _unlinked(ctx, ctx.crm.find_by_integration_id(a.uid, me))
     if record is None:
-        record = ctx.crm.find_by_subject(a.fields["description"], a.fields["planned_start"], me)
+        record = _unlinked(ctx, ctx.crm.find_by_subject(a.fields["description"],
+                                                        a.fields["planned_start"], me))
     if record is not None:
         ctx.report.linked.append(ReportEntry(key=a.uid, title=a.title,
                                              reason=f"linked to existing CRM activity {record.id}"))
@@ -121,6 +127,13 @@ def _create_crm(a: CreateCrm, ctx: Context) -> bool:
     ctx.store.update_proxy(a.proxy_id, crm=record, crm_deleted=False, base=a.fields,
                            state="synced", detail="")
     return True
+
+
+def _unlinked(ctx: Context, record: CrmRecord | None) -> CrmRecord | None:
+    """A natural-key hit that another item already owns is no match (rule 2)."""
+    if record is not None and ctx.store.proxy_by_crm_id(record.id) is not None:
+        return None
+    return record
 
 
 def _update_crm(a: UpdateCrm, ctx: Context) -> bool:
