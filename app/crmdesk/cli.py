@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Sequence
 
 from crmdesk import __version__
-from crmdesk.errors import CrmDeskError, UserError
+from crmdesk.errors import CrmDeskError, MassDeleteBlocked, UserError
 from crmdesk.messages import describe
 from crmdesk.settings import Profile
 
@@ -26,11 +26,17 @@ def build_parser() -> argparse.ArgumentParser:
     sync = sub.add_parser("sync", help="synchronize the calendar and the CRM now")
     sync.add_argument("--json", action="store_true", help="print the report as one JSON object")
     sync.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
+    sync.add_argument("--allow-mass-delete", action="store_true",
+                      help="confirm a sync that deletes more than the mass-delete guard allows")
     share = sub.add_parser("share", help="share a calendar item (by UID) with the CRM")
     share.add_argument("uid")
     unshare = sub.add_parser("unshare", help="stop sharing a calendar item (by UID)")
     unshare.add_argument("uid")
     sub.add_parser("status", help="what is shared, pending, in conflict")
+    uninstall = sub.add_parser("uninstall", help=(
+        "remove all CRM data: delete calendar items that came from the CRM, unshare the "
+        "rest, remove the local store and the passwords"))
+    uninstall.add_argument("--yes", action="store_true", help="don't ask for confirmation")
     demo = sub.add_parser("demo", help="start local demo servers with a rep's week, open the GUI")
     demo.add_argument("--serve", action="store_true",
                       help="only start the servers; print URLs and credentials")
@@ -62,16 +68,25 @@ def _dispatch(args: argparse.Namespace, profile: Profile) -> int:
             from crmdesk.ui.app import run_gui
             return run_gui(service)
         if command == "sync":
-            return _sync(service, args.json, args.dry_run)
+            return _sync(service, args.json, args.dry_run, args.allow_mass_delete)
         if command in ("share", "unshare"):
             return _share(service, args.uid, command == "share")
+        if command == "uninstall":
+            return _uninstall(service, args.yes)
         return _status(service)
     finally:
         service.close()
 
 
-def _sync(service: "AppService", as_json: bool, dry_run: bool) -> int:  # noqa: F821
-    report, actions = service.run_sync(dry_run=dry_run)
+def _sync(service: "AppService", as_json: bool, dry_run: bool,  # noqa: F821
+          allow_mass_delete: bool) -> int:
+    try:
+        report, actions = service.run_sync(dry_run=dry_run, allow_mass_delete=allow_mass_delete)
+    except MassDeleteBlocked as blocked:
+        for action in blocked.plan:
+            if action.verb == "deleted":
+                print("  " + action.describe(), file=sys.stderr)
+        raise
     if dry_run:
         print(f"{len(actions)} action(s) planned; nothing was changed.")
         for action in actions:
@@ -101,6 +116,29 @@ def _share(service: "AppService", uid: str, share: bool) -> int:  # noqa: F821
     result = service.share(key) if share else service.unshare(key)
     print(f"{result.title}: {result.share_state.value.replace('_', ' ')}"
           + (f" ({result.state_detail})" if result.state_detail else ""))
+    return 0
+
+
+def _uninstall(service: "AppService", yes: bool) -> int:  # noqa: F821
+    plan = service.uninstall_plan()
+    print(f"This deletes {len(plan.delete)} calendar item(s) that came from the CRM, keeps "
+          f"{plan.unshare} shared item(s) in your calendar (no longer shared), and removes "
+          "the local store and the stored passwords. The CRM itself is not changed.")
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UserError("Not confirmed: run 'crmdesk uninstall --yes' to go ahead.")
+        if input("Continue? [y/N] ").strip().lower() not in ("y", "yes"):
+            print("Nothing was changed.")
+            return 1
+    report = service.uninstall()
+    for title, reason in report.failed:
+        print(f"  not deleted: {title}: {reason}", file=sys.stderr)
+    if not report.complete:
+        print("crmdesk: some calendar items could not be deleted; nothing local was removed. "
+              "Run 'crmdesk uninstall' again.", file=sys.stderr)
+        return 1
+    print(f"Deleted {report.deleted} calendar item(s); {report.unshared} item(s) are no longer "
+          f"shared; removed {len(report.removed)} local file(s).")
     return 0
 
 

@@ -72,7 +72,11 @@ _WORDS: list[tuple[type, object]] = [
     (SettingsError, _settings), (UserError, lambda e: e.message),
     (Cancelled, lambda e: "Cancelled. What was already done is kept; the next "
                           "Synchronize finishes the rest."),
-    (MassDeleteBlocked, lambda e: str(e).capitalize() + ". Nothing was changed."),
+    (MassDeleteBlocked, lambda e: (
+        f"This sync would delete {e.count} of {e.total} items on the "
+        f"{'CRM' if e.side == 'crm' else 'calendar'} side, more than the mass-delete guard "
+        "allows. Nothing was changed. Check the list; if it is right, confirm it "
+        "(crmdesk sync --allow-mass-delete), otherwise find out what removed them.")),
     (StaleWrite, lambda e: f"{e} — it is merged again at the next Synchronize."),
     (NotFound, lambda e: str(e)),
     (InvalidItem, lambda e: f"An item can't be read ({e.detail}); it was skipped."),

@@ -30,6 +30,8 @@ from crmdesk.sync.plan import fields_for_new_proxy, local_side
 from crmdesk.sync.report import CancelToken, Progress, SyncReport
 from crmdesk.model import Identity
 from crmdesk.sync.report import ReportEntry, SideCounts
+from crmdesk.uninstall import (UninstallPlan, UninstallReport, delete_crm_items,
+                                plan_uninstall, remove_local)
 from crmdesk.views import view
 
 
@@ -283,14 +285,19 @@ class AppService:
 
     # -- the sync ------------------------------------------------------------
     def sync(self, progress: ProgressCallback = lambda p: None,
-             cancel: CancelToken | None = None, dry_run: bool = False
-             ) -> SyncReport:
-        report, _ = self.run_sync(progress, cancel, dry_run)
+             cancel: CancelToken | None = None, dry_run: bool = False,
+             allow_mass_delete: bool = False) -> SyncReport:
+        report, _ = self.run_sync(progress, cancel, dry_run, allow_mass_delete)
         return report
 
+    def preview(self, progress: ProgressCallback = lambda p: None,
+                cancel: CancelToken | None = None) -> list[Action]:
+        """What the next sync would do, changing nothing on either server."""
+        return self.run_sync(progress, cancel, dry_run=True)[1]
+
     def run_sync(self, progress: ProgressCallback = lambda p: None,
-                 cancel: CancelToken | None = None, dry_run: bool = False
-                 ) -> tuple[SyncReport, list[Action]]:
+                 cancel: CancelToken | None = None, dry_run: bool = False,
+                 allow_mass_delete: bool = False) -> tuple[SyncReport, list[Action]]:
         """The sync, with the plan it made; opens its own store (worker thread)."""
         crm, calendar = self.make_crm(), self.make_calendar()
         store = Store(self.profile.store_path)
@@ -300,10 +307,25 @@ class AppService:
             job = engine.Job(store=store, crm=crm, calendar=calendar, calendar_url=url,
                              settings=self.settings.sync, renderer=IcalRenderer(),
                              uid_namespace=_namespace(self.settings), progress=progress,
-                             cancel=cancel, dry_run=dry_run)
+                             cancel=cancel, dry_run=dry_run,
+                             allow_mass_delete=allow_mass_delete)
             return engine.run(job)
         finally:
             store.close()
+
+    def uninstall_plan(self) -> "UninstallPlan":
+        return plan_uninstall(self.store)
+
+    def uninstall(self) -> "UninstallReport":
+        """Rule 23; the local store is removed only when the calendar is clean."""
+        plan = plan_uninstall(self.store)
+        report = UninstallReport(unshared=plan.unshare)
+        if plan.delete:
+            delete_crm_items(self.make_calendar(), plan.delete, report)
+        if report.complete:
+            self.close()
+            report.removed = remove_local(self.profile.store_path, self.settings)
+        return report
 
     def _calendar_url(self, store: Store, calendar: CalDavClient) -> str:
         cal = self.settings.calendar

@@ -258,3 +258,80 @@ def test_plan_is_printable() -> None:
     p, item = _both_changed()
     for action in plan(world([p], [item], Priority.CRM)):
         assert action.describe().startswith(action.side)
+
+
+def _many_deleted(n: int, total: int) -> object:
+    """A world where the calendar lost `n` of `total` shared items."""
+    from tests.unit.helpers import crm as make_crm
+    proxies, items = [], []
+    for i in range(total):
+        record = make_crm(100 + i, integration_id=f"u{i}")
+        p = proxy(i + 1, uid=f"u{i}", href=f"/cal/u{i}.ics", record=record,
+                  base=dict(record.fields))
+        proxies.append(p)
+        if i >= n:
+            items.append(native(f"u{i}"))
+    return world(proxies, items)
+
+
+def test_rule_21_mass_delete_guard_stops_a_large_share_of_deletes() -> None:
+    import pytest
+    from crmdesk.errors import MassDeleteBlocked
+    from crmdesk.sync.engine import check_mass_delete
+    w = _many_deleted(25, 100)
+    actions = plan(w)
+    with pytest.raises(MassDeleteBlocked) as info:
+        check_mass_delete(actions, w, w.settings)
+    assert (info.value.side, info.value.count, info.value.total) == ("crm", 25, 100)
+    assert len([a for a in info.value.plan if isinstance(a, DeleteCrm)]) == 25
+
+
+def test_rule_21_guard_lets_small_or_proportionate_deletes_through() -> None:
+    from crmdesk.sync.engine import check_mass_delete
+    few = _many_deleted(20, 30)            # 20 items: not more than the minimum
+    check_mass_delete(plan(few), few, few.settings)
+    share = _many_deleted(21, 300)         # 7%: under the share
+    check_mass_delete(plan(share), share, share.settings)
+
+
+def test_rule_9_cancel_policy_cancels_adds_a_follow_up_and_detaches() -> None:
+    from crmdesk.settings.model import DeletePolicy
+    from crmdesk.sync.actions import CreateFollowUp, Detach
+    p, _ = synced()
+    acts = plan(world([p], [], delete_policy=DeletePolicy.CANCEL))
+    assert kinds(acts) == ["UpdateCrm", "CreateFollowUp", "Detach"]
+    assert acts[0].changes == {"status": Status.CANCELLED}
+    assert isinstance(acts[1], CreateFollowUp)
+    assert acts[1].fields["display_in"] == DisplayIn.TODO
+    assert "Visit ACME" in acts[1].fields["description"]
+    assert isinstance(acts[2], Detach)
+
+
+def test_rule_9_invitees_policy_keeps_a_meeting_nobody_was_invited_to() -> None:
+    from crmdesk.settings.model import DeletePolicy
+    p, _ = synced()
+    assert kinds(plan(world([p], [], delete_policy=DeletePolicy.INVITEES))) == ["Detach"]
+
+
+def test_rule_9_invitees_policy_deletes_a_meeting_with_invitees() -> None:
+    from crmdesk.settings.model import DeletePolicy
+    p, _ = synced()
+    p.invitees = True
+    acts = plan(world([p], [], delete_policy=DeletePolicy.INVITEES))
+    assert kinds(acts) == ["DeleteCrm", "DropProxy"]
+
+
+def test_invitees_are_remembered_while_the_item_is_visible() -> None:
+    p, item = synced()
+    item = replace(item, attendees=("bob@example.com",))
+    acts = plan(world([p], [item]))
+    assert kinds(acts) == ["SaveProxy"] and acts[0].invitees is True
+
+
+def test_a_detached_activity_never_comes_back_to_the_calendar() -> None:
+    p, _ = synced()
+    p.detached, p.href = True, None
+    p.crm = replace(p.crm, fields={**p.crm.fields, "location": "changed in CRM"})
+    assert plan(world([p], [])) == []
+    p.crm_deleted = True
+    assert kinds(plan(world([p], []))) == ["DropProxy"]

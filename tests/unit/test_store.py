@@ -86,3 +86,24 @@ def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
             store.set_meta("x", "1")
             raise RuntimeError("boom")
     assert store.get_meta("x") is None
+
+
+def test_migration_1_to_2_keeps_proxies_and_mirror(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from crmdesk.store import db, schema
+    path = tmp_path / "s.sqlite"
+    monkeypatch.setattr(db, "MIGRATIONS", schema.MIGRATIONS[:1])
+    monkeypatch.setattr(db, "SCHEMA_VERSION", 1)
+    old = db.Store(path)
+    old._x("INSERT INTO mirror (href, uid, etag, component, fields, raw) VALUES "
+           "('/c/a.ics', 'a', '\"1\"', 'VEVENT', '{\"description\": \"Old\"}', 'RAW')")
+    pid = old.add_proxy(origin=Origin.CALENDAR, uid="a", href="/c/a.ics")
+    old.close()
+    monkeypatch.undo()
+    new = Store(path)
+    assert new.get_meta("schema_version") == str(SCHEMA_VERSION) == "2"
+    assert (tmp_path / "s.v1.bak").exists()
+    row = new.proxy(pid)
+    assert row is not None and row.uid == "a" and not row.detached and not row.invitees
+    item = new.mirror_get("/c/a.ics")
+    assert item is not None and item.fields["description"] == "Old" and item.attendees == ()

@@ -24,6 +24,7 @@ class NativeItem:
     fields: Fields
     raw: str
     organizer: str = ""          # mailto address, lower case, "" if none
+    attendees: tuple[str, ...] = ()   # invitees' addresses, organizer left out
     content_hash: str = ""       # hash of the normalized fields (rule 20)
 
 

@@ -27,3 +27,5 @@ class ProxyRow:
     conflict: list[str] = field(default_factory=list)
     resolution: dict[str, str] = field(default_factory=dict)
     unshare: bool = False
+    detached: bool = False       # calendar item removed, CRM activity kept (rule 9 variants)
+    invitees: bool = False       # the calendar item, when last seen, invited others

@@ -53,6 +53,7 @@ def parse_item(href: str, etag: str, raw: str) -> NativeItem:
         uid = _uid(comp)
         fields = _read_fields(comp)
         organizer = _address(comp.get("ORGANIZER"))
+        attendees = _attendees(comp, organizer)
     except InvalidItem as exc:
         raise InvalidItem(href, exc.detail) from exc
     except Exception as exc:  # icalendar raises many types on hostile input
@@ -60,7 +61,17 @@ def parse_item(href: str, etag: str, raw: str) -> NativeItem:
     kind = str(comp.name)
     return NativeItem(
         href=href, etag=etag, uid=uid, component=kind, fields=fields, raw=raw,
-        organizer=organizer, content_hash=content_hash(kind, fields))
+        organizer=organizer, attendees=attendees, content_hash=content_hash(kind, fields))
+
+
+def _attendees(comp: Component, organizer: str) -> tuple[str, ...]:
+    """Invitees' addresses (lower case), the organizer left out."""
+    props = comp.get("ATTENDEE")
+    if props is None:
+        return ()
+    props = props if isinstance(props, list) else [props]
+    found = {_address(p) for p in props} - {"", organizer}
+    return tuple(sorted(found))
 
 
 def _short(exc: Exception) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from crmdesk.settings.model import (
     CalendarSettings,
     CrmSettings,
+    DeletePolicy,
     Profile,
     Settings,
     SyncSettings,
@@ -18,6 +19,6 @@ from crmdesk.settings.model import (
 )
 
 __all__ = [
-    "CalendarSettings", "CrmSettings", "Priority", "Profile", "Settings",
+    "CalendarSettings", "CrmSettings", "DeletePolicy", "Priority", "Profile", "Settings",
     "SyncSettings", "load_settings", "save_settings",
 ]

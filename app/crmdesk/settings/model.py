@@ -24,6 +24,12 @@ class Priority(StrEnum):
     ASK = "ask"
 
 
+class DeletePolicy(StrEnum):
+    DELETE = "delete"
+    CANCEL = "cancel"
+    INVITEES = "invitees"
+
+
 @dataclass
 class CrmSettings:
     url: str = ""
@@ -50,6 +56,14 @@ class SyncSettings:
     todo_past_days: int = 30
     todo_future_days: int = 365
     share_new_items: bool = False
+    # Rule 21: a sync that would delete more than this share (percent) of
+    # either side, and more than mass_delete_min items, stops and asks first.
+    mass_delete_percent: int = 10
+    mass_delete_min: int = 20
+    # Rule 9: what the owner's delete of a shared calendar item does in the CRM:
+    # "delete" it; "cancel" it and add a follow-up to-do (OnTime); or delete
+    # only meetings with invitees and keep the rest (Sage).
+    delete_policy: DeletePolicy = field(default_factory=lambda: DeletePolicy.DELETE)
 
 
 @dataclass
@@ -111,6 +125,8 @@ def _coerce(key: str, default: Any, value: Any) -> Any:
             raise SettingsError(key, f"{value!r} is not a whole number")
         if value < 0:
             raise SettingsError(key, f"{value} must not be negative")
+        if key.endswith("_percent") and value > 100:
+            raise SettingsError(key, f"{value} is more than 100")
         return value
     if not isinstance(value, str):
         raise SettingsError(key, f"{value!r} is not text")

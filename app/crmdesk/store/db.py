@@ -131,14 +131,18 @@ class Store(ProxyTables):
                           component=row["component"],
                           fields=fields_from_json(json.loads(row["fields"])),
                           raw=row["raw"], organizer=row["organizer"],
+                          attendees=tuple(a for a in row["attendees"].split("\n") if a),
                           content_hash=row["content_hash"])
 
     def mirror_put(self, items: Sequence[NativeItem]) -> None:
         rows = [(i.href, i.uid, i.etag, i.component, json.dumps(fields_to_json(i.fields)),
                  i.raw, i.organizer, i.content_hash, _iso(i.fields.get("planned_start")),
-                 _iso(i.fields.get("planned_end"))) for i in items]
+                 _iso(i.fields.get("planned_end")), "\n".join(i.attendees)) for i in items]
         with self.transaction():
-            self._db.executemany("INSERT OR REPLACE INTO mirror VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+            self._db.executemany(
+                "INSERT OR REPLACE INTO mirror (href, uid, etag, component, fields, raw, "
+                "organizer, content_hash, start_utc, end_utc, attendees) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
             self._db.executemany("DELETE FROM invalid_item WHERE href=?",
                                  [(i.href,) for i in items])
 

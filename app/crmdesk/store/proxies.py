@@ -26,7 +26,8 @@ def _proxy(row: sqlite3.Row) -> ProxyRow:
         origin=Origin(row["origin"]), local=fields_load(row["local"]) or {},
         base=fields_load(row["base"]), state=row["state"], detail=row["detail"],
         conflict=json.loads(row["conflict"]), resolution=json.loads(row["resolution"]),
-        unshare=bool(row["unshare"]),
+        unshare=bool(row["unshare"]), detached=bool(row["detached"]),
+        invitees=bool(row["invitees"]),
     )
 
 
@@ -80,7 +81,8 @@ class ProxyTables:
                      crm_deleted: Any = _UNSET, local: Any = _UNSET, base: Any = _UNSET,
                      state: Any = _UNSET, detail: Any = _UNSET, conflict: Any = _UNSET,
                      resolution: Any = _UNSET, unshare: Any = _UNSET,
-                     origin: Any = _UNSET) -> None:
+                     origin: Any = _UNSET, detached: Any = _UNSET,
+                     invitees: Any = _UNSET) -> None:
         """Set only the columns given."""
         cols: dict[str, Any] = {}
         for name, value in (("uid", uid), ("href", href), ("state", state),
@@ -88,7 +90,8 @@ class ProxyTables:
             if value is not _UNSET:
                 cols[name] = value
         for name, value in (("native_pending", native_pending), ("crm_deleted", crm_deleted),
-                            ("unshare", unshare)):
+                            ("unshare", unshare), ("detached", detached),
+                            ("invitees", invitees)):
             if value is not _UNSET:
                 cols[name] = int(bool(value))
         if crm is not _UNSET:

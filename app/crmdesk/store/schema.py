@@ -62,4 +62,10 @@ MIGRATIONS: list[str] = [
         body TEXT NOT NULL
     );
     """,
+    # 2: deletion policies (detached proxies), invitees of native items
+    """
+    ALTER TABLE proxy ADD COLUMN detached INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE proxy ADD COLUMN invitees INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE mirror ADD COLUMN attendees TEXT NOT NULL DEFAULT '';
+    """,
 ]

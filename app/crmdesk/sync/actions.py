@@ -56,6 +56,22 @@ class DeleteCrm(Action):
 
 
 @dataclass(frozen=True)
+class CreateFollowUp(Action):
+    """OnTime variant of rule 9: a to-do for the owner about a cancelled meeting."""
+
+    fields: Fields = field(default_factory=dict)
+    side = "crm"
+    verb = "created"
+
+
+@dataclass(frozen=True)
+class Detach(Action):
+    """The calendar item is gone but the CRM activity stays: never recreate it."""
+
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class LeaveTeam(Action):
     """The rep leaves the activity's employee team (rules 10, 15)."""
 
@@ -108,6 +124,7 @@ class SaveProxy(Action):
     local: Fields = field(default_factory=dict)
     conflict: tuple[str, ...] = ()
     resolved: tuple[str, ...] = ()
+    invitees: bool = False
 
 
 @dataclass(frozen=True)

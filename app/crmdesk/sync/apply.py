@@ -17,9 +17,9 @@ from crmdesk.errors import CrmDeskError, NotFound, StaleWrite
 from crmdesk.messages import describe
 from crmdesk.model import CrmRecord, Fields, Identity, NativeItem, Origin
 from crmdesk.pim.base import CalendarClient
-from crmdesk.sync.actions import (Action, CreateCrm, CreateNative, DeleteCrm, DeleteNative,
-                                  DropProxy, LeaveTeam, LinkNative, SaveProxy, UpdateCrm,
-                                  UpdateNative)
+from crmdesk.sync.actions import (Action, CreateCrm, CreateFollowUp, CreateNative, DeleteCrm,
+                                  DeleteNative, Detach, DropProxy, LeaveTeam, LinkNative,
+                                  SaveProxy, UpdateCrm, UpdateNative)
 from crmdesk.sync.report import CancelToken, ReportEntry, SyncReport
 
 
@@ -236,11 +236,26 @@ def _save_proxy(a: SaveProxy, ctx: Context) -> bool:
     state = "conflict" if a.conflict else "synced"
     detail = ", ".join(a.conflict)
     ctx.store.update_proxy(a.proxy_id, base=a.base, local=a.local, conflict=a.conflict,
-                           state=state, detail=detail, resolution=keep)
+                           state=state, detail=detail, resolution=keep, invitees=a.invitees)
     if a.conflict:
         ctx.report.conflicts.append(ReportEntry(key=_key(ctx, a.proxy_id), title=a.title,
                                                 reason="changed on both sides",
                                                 fields=list(a.conflict)))
+    return False
+
+
+def _create_follow_up(a: CreateFollowUp, ctx: Context) -> bool:
+    ctx.crm.create([NewActivity(fields=a.fields, origin=str(Origin.CRM),
+                                owner=ctx.identity.employee_id)])
+    _count(ctx, a)
+    return False
+
+
+def _detach(a: Detach, ctx: Context) -> bool:
+    ctx.store.update_proxy(a.proxy_id, detached=True, href=None, native_pending=False,
+                           state="synced", detail=a.reason)
+    ctx.report.skipped.append(ReportEntry(key=_key(ctx, a.proxy_id), title=a.title,
+                                          reason=a.reason))
     return False
 
 
@@ -263,5 +278,5 @@ _HANDLERS: Mapping[type, Callable[[Any, Context], bool]] = {
     CreateCrm: _create_crm, UpdateCrm: _update_crm, DeleteCrm: _delete_crm,
     LeaveTeam: _leave_team, CreateNative: _create_native, UpdateNative: _update_native,
     DeleteNative: _delete_native, LinkNative: _link_native, SaveProxy: _save_proxy,
-    DropProxy: _drop_proxy,
+    DropProxy: _drop_proxy, CreateFollowUp: _create_follow_up, Detach: _detach,
 }

@@ -16,7 +16,8 @@ from crmdesk.crm.base import Connector
 from crmdesk.model import Identity, NativeItem, Origin
 from crmdesk.pim.base import CalendarClient
 from crmdesk.settings.model import SyncSettings
-from crmdesk.sync.actions import Action
+from crmdesk.errors import MassDeleteBlocked
+from crmdesk.sync.actions import Action, DeleteCrm, DeleteNative
 from crmdesk.sync.apply import Context, Renderer, apply
 from crmdesk.sync.plan import World, fields_for_new_proxy, in_window, plan, plan_proxy
 from crmdesk.sync.report import CancelToken, Progress, ReportEntry, SyncReport
@@ -39,6 +40,7 @@ class Job:
     cancel: CancelToken | None = None
     now: datetime | None = None
     dry_run: bool = False
+    allow_mass_delete: bool = False     # the rep confirmed the plan the guard showed
 
 
 def run(job: Job) -> tuple[SyncReport, list[Action]]:
@@ -61,6 +63,8 @@ def run(job: Job) -> tuple[SyncReport, list[Action]]:
     world = World(job.store.proxies(), job.store.mirror_all(), identity, job.settings, now,
                   job.uid_namespace)
     actions = plan(world)
+    if not job.dry_run and not job.allow_mass_delete:
+        check_mass_delete(actions, world, job.settings)
     if cancel.cancelled:
         report.cancelled = True
     elif not job.dry_run:
@@ -95,6 +99,17 @@ def _apply(job: Job, world: World, actions: list[Action], identity: Identity,
 
     job.progress(Progress("Applying changes", 0, groups))
     apply(actions, ctx, replan, cancel)
+
+
+def check_mass_delete(actions: list[Action], world: World, settings: SyncSettings) -> None:
+    """Rule 21: stop before applying a plan that deletes too much of a side."""
+    sides = {"calendar": (DeleteNative, len(world.mirror)),
+             "crm": (DeleteCrm, sum(1 for p in world.proxies if p.crm is not None))}
+    for side, (kind, total) in sides.items():
+        count = sum(1 for a in actions if isinstance(a, kind))
+        if count > settings.mass_delete_min and \
+                count * 100 > settings.mass_delete_percent * max(total, 1):
+            raise MassDeleteBlocked(actions, side, count, total)
 
 
 def gather_calendar(job: Job, identity: Identity, now: datetime, report: SyncReport) -> None:

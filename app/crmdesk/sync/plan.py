@@ -15,10 +15,11 @@ from typing import Mapping, Sequence
 from crmdesk.model import (CRM_ONLY_FIELDS, NATIVE_FIELDS, DisplayIn, Fields, Identity,
                            NativeItem, Origin, ProxyRow, component_for)
 from crmdesk.model.activity import ActivityType, with_defaults
-from crmdesk.settings.model import SyncSettings
-from crmdesk.sync.actions import (Action, CreateCrm, CreateNative, DeleteCrm, DeleteNative,
-                                  DropProxy, LeaveTeam, LinkNative, SaveProxy, UpdateCrm,
-                                  UpdateNative)
+from crmdesk.model import Status
+from crmdesk.settings.model import DeletePolicy, SyncSettings
+from crmdesk.sync.actions import (Action, CreateCrm, CreateFollowUp, CreateNative, DeleteCrm,
+                                  DeleteNative, Detach, DropProxy, LeaveTeam, LinkNative,
+                                  SaveProxy, UpdateCrm, UpdateNative)
 from crmdesk.sync.merge import merge
 
 
@@ -93,6 +94,8 @@ def plan_proxy(world: World, proxy: ProxyRow, linked: set[str] | None = None) ->
         return _unshare(world, proxy, title)
     if proxy.crm_deleted:
         return _crm_deleted(proxy, native, title)
+    if proxy.detached:
+        return []
     if native_gone:
         return _native_deleted(world, proxy, title)
     if proxy.crm is None:
@@ -146,11 +149,34 @@ def _native_deleted(world: World, proxy: ProxyRow, title: str) -> list[Action]:
     """Rules 9 and 10: the owner's delete deletes; anyone else leaves the team."""
     if proxy.crm is None:
         return [DropProxy(proxy.id, title, reason="deleted before it reached the CRM")]
-    if is_owner(world, proxy):
-        return [DeleteCrm(proxy.id, title, crm_id=proxy.crm.id, reason="deleted in the calendar"),
-                DropProxy(proxy.id, title, reason="deleted in the calendar")]
-    return [LeaveTeam(proxy.id, title, crm_id=proxy.crm.id),
-            DropProxy(proxy.id, title, reason="deleted in the calendar by an attendee")]
+    if not is_owner(world, proxy):
+        return [LeaveTeam(proxy.id, title, crm_id=proxy.crm.id),
+                DropProxy(proxy.id, title, reason="deleted in the calendar by an attendee")]
+    policy = world.settings.delete_policy
+    if policy is DeletePolicy.CANCEL:
+        return _cancel_with_follow_up(world, proxy, title)
+    if policy is DeletePolicy.INVITEES and not proxy.invitees:
+        return [Detach(proxy.id, title, reason="a meeting without invitees is kept in the CRM")]
+    return [DeleteCrm(proxy.id, title, crm_id=proxy.crm.id, reason="deleted in the calendar"),
+            DropProxy(proxy.id, title, reason="deleted in the calendar")]
+
+
+def _cancel_with_follow_up(world: World, proxy: ProxyRow, title: str) -> list[Action]:
+    """The OnTime variant: the activity is cancelled and the owner gets a to-do."""
+    assert proxy.crm is not None
+    actions: list[Action] = []
+    if proxy.crm.fields.get("status") is not Status.CANCELLED:
+        actions.append(UpdateCrm(proxy.id, title, crm_id=proxy.crm.id,
+                                 changes={"status": Status.CANCELLED},
+                                 timestamp=proxy.crm.timestamp))
+        follow = {"description": f"Follow up: {title} was cancelled", "type": ActivityType.TODO,
+                  "display_in": DisplayIn.TODO, "planned_start": world.now,
+                  "planned_end": world.now, "account": proxy.crm.fields.get("account"),
+                  "opportunity": proxy.crm.fields.get("opportunity"),
+                  "contacts": proxy.crm.fields.get("contacts", ())}
+        actions.append(CreateFollowUp(proxy.id, title, fields=follow))
+    actions.append(Detach(proxy.id, title, reason="cancelled in the CRM, follow-up to-do added"))
+    return actions
 
 
 def _correlate_native(world: World, proxy: ProxyRow, linked: set[str]) -> NativeItem | None:
@@ -196,8 +222,10 @@ def _merge_actions(world: World, proxy: ProxyRow, native: NativeItem | None,
                                  timestamp=proxy.crm.timestamp, integration_id=integration))
     actions.extend(native_actions)
     local = {k: result.agreed[k] for k in CRM_ONLY_FIELDS}
+    invitees = bool(native.attendees) if native is not None else proxy.invitees
     save = SaveProxy(proxy.id, title, base=result.base(), local=local,
-                     conflict=tuple(result.conflicts), resolved=tuple(result.resolved))
+                     conflict=tuple(result.conflicts), resolved=tuple(result.resolved),
+                     invitees=invitees)
     if _changes_anything(proxy, save, actions):
         actions.append(save)
     return actions
@@ -237,4 +265,4 @@ def _changes_anything(proxy: ProxyRow, save: SaveProxy, actions: list[Action]) -
     if actions or proxy.resolution or proxy.state != ("conflict" if save.conflict else "synced"):
         return True
     return save.base != (proxy.base or {}) or save.local != proxy.local \
-        or list(save.conflict) != proxy.conflict
+        or list(save.conflict) != proxy.conflict or save.invitees != proxy.invitees
