@@ -3,8 +3,10 @@
 ``changes`` is the change feed; ``sync_search``, ``sync_create`` and
 ``sync_write`` answer with the same rows as the feed so that a connector
 never needs a second request to re-read what it wrote; ``leave_team`` lets a
-rep take herself off a team although she can't see the activity afterwards.
-Every method runs with the caller's access rights and record rules.
+rep take herself off a team although she can't see the activity afterwards,
+and ``join_shared`` puts her on the team of an activity she can't see yet
+(another rep's copy of a meeting she was invited to).  Every other method
+runs with the caller's access rights and record rules.
 """
 
 import datetime as dt
@@ -13,6 +15,7 @@ from sql import Select
 from sql.functions import CurrentTimestamp
 
 from trytond.config import config
+from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
@@ -57,6 +60,7 @@ class SyncMixin:
                 'sync_create': RPC(readonly=False, size_limits={0: limit}),
                 'sync_write': RPC(readonly=False, size_limits={0: limit}),
                 'leave_team': RPC(readonly=False, size_limits={0: limit}),
+                'join_shared': RPC(readonly=False),
                 })
 
     @classmethod
@@ -174,3 +178,59 @@ class SyncMixin:
         if employees and visible:
             with without_check_access():
                 cls.write(visible, {'employees': [('remove', employees)]})
+
+    @classmethod
+    def join_shared(cls, integration_id, organizer_email):
+        """Put the caller's employee on the team of the activity that the
+        meeting's organizer shared, and return its row (None: no such one).
+
+        Rule 2 across reps: the caller can't see that activity yet, so it is
+        looked up past the record rules, but only in the caller's company,
+        by its integration id and its organizer: the owner's party must have
+        `organizer_email` (any case) as an e-mail address.  Knowing that
+        address is what proves the caller was invited; without an exact
+        match nothing is changed and nothing is told.  Of several matches
+        the oldest series (not a moved occurrence) is joined.
+        """
+        pool = Pool()
+        ModelAccess = pool.get('ir.model.access')
+        User = pool.get('res.user')
+        ModelAccess.check(cls.__name__, 'write')
+        employee = cls._current_user().employee
+        if not employee:
+            raise UserError(gettext('crm_activity.msg_join_shared_no_employee'))
+        email = _email(organizer_email)
+        company = employee.company.id
+        if (not isinstance(integration_id, str) or not integration_id
+                or not email or company not in User.get_companies()):
+            return None
+        with without_check_access():
+            candidates = cls.search([
+                    ('integration_id', '=', integration_id),
+                    ('company', '=', company),
+                    ('series', '=', None),
+                    ], order=[('create_date', 'ASC'), ('id', 'ASC')])
+            found = next((a for a in candidates
+                    if email in _party_emails(a.owner.party)), None)
+            if found is None:
+                return None
+            if (found.owner.id != employee.id
+                    and employee.id not in {e.id for e in found.employees}):
+                cls.write([found], {'employees': [('add', [employee.id])]})
+        return cls.sync_rows([found])[0]
+
+
+def _email(value):
+    "An e-mail address in the form addresses are compared in"
+    if not isinstance(value, str):
+        return ''
+    value = value.strip()
+    if value[:7].lower() == 'mailto:':
+        value = value[7:].strip()
+    return value.lower()
+
+
+def _party_emails(party):
+    "The e-mail addresses of a party's contact mechanisms, compared form"
+    return {_email(m.value) for m in party.contact_mechanisms
+        if m.type == 'email' and m.value}

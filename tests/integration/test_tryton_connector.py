@@ -151,6 +151,37 @@ def test_leave_team(tryton_rep: TrytonRep, tryton_rep2: TrytonRep) -> None:
     assert tryton_rep.connector.read([record.id])[0].employees == ()
 
 
+def test_join_shared_puts_an_attendee_on_the_organizer_activity(
+        tryton_rep: TrytonRep, tryton_rep2: TrytonRep) -> None:
+    """Rule 2 across reps: the attendee's share joins the organizer's activity."""
+    organizer, attendee = tryton_rep.connector, tryton_rep2.connector
+    record = one(organizer, new("Partner summit"))
+    uid = record.integration_id
+    feed = organizer.changes(None)
+    assert attendee.find_by_integration_id(uid, None) is None
+
+    before = attendee.request_count
+    assert attendee.join_shared(uid, "not-the-organizer@reps.example.com") is None
+    assert attendee.join_shared(uid, "") is None  # no request needed
+    assert attendee.request_count == before + 1
+    assert attendee.read([record.id]) == []
+
+    before = attendee.request_count
+    joined = attendee.join_shared(uid, tryton_rep.email.upper())
+    assert attendee.request_count == before + 1
+    assert joined is not None and joined.id == record.id
+    assert joined.owner == tryton_rep.employee_id
+    assert joined.employees == (tryton_rep2.employee_id,)
+    assert joined.fields == record.fields and joined.timestamp != record.timestamp
+    assert attendee.find_by_integration_id(uid, None) == joined
+    later = organizer.changes(feed.watermark)
+    assert [(r.id, r.employees) for r in later.records] == [
+        (record.id, (tryton_rep2.employee_id,))]
+
+    assert attendee.join_shared(uid, tryton_rep.email) == joined  # no second team entry
+    assert attendee.join_shared("unknown@cal.test", tryton_rep.email) is None
+
+
 def test_recurrence_and_review_travel_in_extra(tryton_rep: TrytonRep) -> None:
     item = new("Standup", repeating=True, repeating_type="weekly",
                repeating_expires=date(2030, 12, 31),

@@ -216,3 +216,110 @@ def test_module_works_without_sale_opportunity(tmp_path: Path) -> None:
         assert record.fields["opportunity"] is None
         assert "opportunity" not in crm.rpc.model(ACTIVITY, "sync_search", [], None)[0]
         assert not [r for r in crm.references() if r.kind == "opportunity"]
+
+
+def join(rep: TrytonRep, uid: str, organizer: str) -> dict[str, Any] | None:
+    return rpc(rep).model(ACTIVITY, "join_shared", uid, organizer)
+
+
+def team(rep: TrytonRep, activity: int) -> list[int]:
+    return rpc(rep).model(ACTIVITY, "read", [activity], ["employees"])[0]["employees"]
+
+
+def test_join_shared_puts_the_invited_rep_on_the_organizer_team(
+        tryton: TrytonEnv, tryton_rep: TrytonRep, tryton_rep2: TrytonRep) -> None:
+    """Rule 2 across reps: one CRM activity for a meeting shared by two attendees."""
+    uid = tryton.unique("meeting") + "@cal.test"
+    activity = create(tryton_rep, integration_id=uid, description="Kick-off")
+    assert visible(tryton_rep2, [activity]) == []
+
+    for wrong in ("someone@else.test", tryton_rep2.email, "%", "", tryton_rep.email + "x"):
+        assert join(tryton_rep2, uid, wrong) is None
+    assert visible(tryton_rep2, [activity]) == []
+    assert team(tryton_rep, activity) == []
+
+    mark = changes(tryton_rep, None)["server_time"]
+    row = join(tryton_rep2, uid, "  " + tryton_rep.email.upper())
+    assert row is not None and row["id"] == activity
+    assert row["employees"] == [tryton_rep2.employee_id]
+    assert row["owner"] == tryton_rep.employee_id and row["integration_id"] == uid
+    assert {"description", "_timestamp", "write_date", "contacts"} <= set(row)
+    assert visible(tryton_rep2, [activity]) == [activity]
+    assert [r["id"] for r in changes(tryton_rep, mark)["records"]] == [activity]
+    assert [r["id"] for r in changes(tryton_rep2, mark)["records"]] == [activity]
+
+    again = join(tryton_rep2, uid, f"mailto:{tryton_rep.email}")
+    assert again is not None and again["employees"] == [tryton_rep2.employee_id]
+    assert again["_timestamp"] == row["_timestamp"]  # nothing written the second time
+    assert join(tryton_rep, uid, tryton_rep.email)["employees"] == [tryton_rep2.employee_id]
+
+
+def test_join_shared_without_a_match_tells_nothing(
+        tryton: TrytonEnv, tryton_rep: TrytonRep, tryton_rep2: TrytonRep) -> None:
+    uid = tryton.unique("meeting") + "@cal.test"
+    create(tryton_rep, integration_id=uid)
+    assert join(tryton_rep2, tryton.unique("nothing") + "@cal.test", tryton_rep.email) is None
+    assert join(tryton_rep2, uid.upper(), tryton_rep.email) is None  # UIDs are exact
+    assert changes(tryton_rep2, None)["records"] == []
+
+
+def test_join_shared_takes_the_oldest_series_not_a_moved_occurrence(
+        tryton: TrytonEnv, tryton_rep: TrytonRep, tryton_rep2: TrytonRep) -> None:
+    uid = tryton.unique("weekly") + "@cal.test"
+    other = create(tryton_rep, integration_id=tryton.unique("other") + "@cal.test",
+                   repeating=True, repeating_type="weekly")
+    moved = create(tryton_rep, integration_id=uid, series=other)
+    oldest = create(tryton_rep, integration_id=uid, repeating=True, repeating_type="weekly")
+    newer = create(tryton_rep, integration_id=uid)
+    row = join(tryton_rep2, uid, tryton_rep.email)
+    assert row is not None and row["id"] == oldest
+    assert visible(tryton_rep2, [moved, oldest, newer]) == [oldest]
+
+
+def _raw_user(tryton: TrytonEnv, *, company: int, employee: int | None,
+              groups: list[str]) -> TrytonRpc:
+    "A signed-in JSON-RPC session of a new user of `company`"
+    admin = tryton.admin
+    login = tryton.unique("user")
+    password = f"Pw-{login}-x9!"
+    values: dict[str, Any] = {
+        "login": login, "name": login, "password": password,
+        "companies": [("add", [company])], "company": company,
+        "groups": [("add", [admin.group_id(g) for g in groups])]}
+    if employee is not None:
+        values.update(employees=[("add", [employee])], employee=employee)
+    admin.call("res.user", "create", [values])
+    session = TrytonRpc(tryton.server.url, tryton.server.database, login, password)
+    session.login()
+    return session
+
+
+def test_join_shared_needs_an_employee_and_the_crm_group(
+        tryton: TrytonEnv, tryton_rep: TrytonRep) -> None:
+    uid = tryton.unique("meeting") + "@cal.test"
+    activity = create(tryton_rep, integration_id=uid)
+    company = tryton.admin.company_id
+    no_employee = _raw_user(tryton, company=company, employee=None,
+                            groups=["CRM Activities"])
+    with pytest.raises(errors.ServerError, match="employee"):
+        no_employee.model(ACTIVITY, "join_shared", uid, tryton_rep.email)
+    employee, _ = tryton.admin.create_employee(tryton.unique("clerk").title())
+    no_group = _raw_user(tryton, company=company, employee=employee, groups=[])
+    with pytest.raises(errors.AccessDenied):
+        no_group.model(ACTIVITY, "join_shared", uid, tryton_rep.email)
+    assert team(tryton_rep, activity) == []
+
+
+def test_join_shared_stays_in_the_caller_company(
+        tryton: TrytonEnv, tryton_rep: TrytonRep) -> None:
+    admin = tryton.admin
+    uid = tryton.unique("meeting") + "@cal.test"
+    activity = create(tryton_rep, integration_id=uid)
+    party = admin.create_party(tryton.unique("Other Corp"))
+    other, = admin.call("company.company", "create",
+                        [{"party": party, "currency": admin.currency_id}])
+    party = admin.create_party(tryton.unique("Outsider"), tryton.unique("out") + "@other.test")
+    employee, = admin.call("company.employee", "create", [{"party": party, "company": other}])
+    outsider = _raw_user(tryton, company=other, employee=employee, groups=["CRM Activities"])
+    assert outsider.model(ACTIVITY, "join_shared", uid, tryton_rep.email) is None
+    assert team(tryton_rep, activity) == []

@@ -67,6 +67,16 @@ class Connector(Protocol):
     def leave_team(self, record_id: int) -> None:
         """Take the rep's own employee off the activity's team (rule 10)."""
 
+    def join_shared(self, integration_id: str, organizer_email: str) -> CrmRecord | None:
+        """Rule 2 across reps: join the team of the activity another rep created
+        for the same meeting.
+
+        The CRM looks past the rep's visibility for the activity with this
+        integration id whose owner has `organizer_email`, puts the rep's own
+        employee on its team and returns it, now visible to her; None (and
+        nothing changed) when there is no such activity.
+        """
+
     def references(self) -> list[Reference]:
         """Accounts, contacts, opportunities and employees for the pickers."""
 
