@@ -335,3 +335,21 @@ def test_a_detached_activity_never_comes_back_to_the_calendar() -> None:
     assert plan(world([p], [])) == []
     p.crm_deleted = True
     assert kinds(plan(world([p], []))) == ["DropProxy"]
+
+
+def test_our_write_that_landed_before_a_crash_is_not_mistaken_for_an_edit() -> None:
+    # Killed after PUTting comment "B" but before recording it; meanwhile the
+    # CRM changed the comment again.  The CRM's newer value must flow.
+    p, item = synced()
+    p.inflight = {"calendar": {"comment": "B"}}
+    item = replace(item, fields={**item.fields, "comment": "B"})
+    p.crm = replace(p.crm, fields={**p.crm.fields, "comment": "C"})
+    acts = plan(world([p], [item], Priority.ASK))
+    assert kinds(acts) == ["UpdateNative", "SaveProxy"]
+    assert acts[0].changes == {"comment": "C"} and acts[1].conflict == ()
+
+
+def test_a_write_in_flight_that_never_landed_changes_nothing() -> None:
+    p, item = synced()
+    p.inflight = {"crm": {"location": "never sent"}}
+    assert plan(world([p], [item])) == []

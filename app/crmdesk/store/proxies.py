@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from typing import Any, Iterator, Sequence
 
 from crmdesk.model import CrmRecord, Fields, Origin, Reference
+from crmdesk.model.activity import fields_from_json, fields_to_json
 from crmdesk.model.proxy import ProxyRow
 from crmdesk.store.records import crm_from_json, crm_to_json, fields_json, fields_load
 
@@ -28,6 +29,8 @@ def _proxy(row: sqlite3.Row) -> ProxyRow:
         conflict=json.loads(row["conflict"]), resolution=json.loads(row["resolution"]),
         unshare=bool(row["unshare"]), detached=bool(row["detached"]),
         invitees=bool(row["invitees"]),
+        inflight={side: fields_from_json(values)
+                  for side, values in json.loads(row["inflight"]).items()},
     )
 
 
@@ -82,7 +85,7 @@ class ProxyTables:
                      state: Any = _UNSET, detail: Any = _UNSET, conflict: Any = _UNSET,
                      resolution: Any = _UNSET, unshare: Any = _UNSET,
                      origin: Any = _UNSET, detached: Any = _UNSET,
-                     invitees: Any = _UNSET) -> None:
+                     invitees: Any = _UNSET, inflight: Any = _UNSET) -> None:
         """Set only the columns given."""
         cols: dict[str, Any] = {}
         for name, value in (("uid", uid), ("href", href), ("state", state),
@@ -107,6 +110,9 @@ class ProxyTables:
             cols["resolution"] = json.dumps(resolution)
         if origin is not _UNSET:
             cols["origin"] = str(origin)
+        if inflight is not _UNSET:
+            cols["inflight"] = json.dumps({side: fields_to_json(values)
+                                           for side, values in inflight.items()})
         if not cols:
             return
         cols["updated"] = _now()

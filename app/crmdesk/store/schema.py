@@ -62,10 +62,11 @@ MIGRATIONS: list[str] = [
         body TEXT NOT NULL
     );
     """,
-    # 2: deletion policies (detached proxies), invitees of native items
+    # 2: deletion policies (detached proxies), invitees of native items, writes in flight
     """
     ALTER TABLE proxy ADD COLUMN detached INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE proxy ADD COLUMN invitees INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE mirror ADD COLUMN attendees TEXT NOT NULL DEFAULT '';
+    ALTER TABLE proxy ADD COLUMN inflight TEXT NOT NULL DEFAULT '{}';
     """,
 ]

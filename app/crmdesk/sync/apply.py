@@ -136,7 +136,15 @@ def _unlinked(ctx: Context, record: CrmRecord | None) -> CrmRecord | None:
     return record
 
 
+def _in_flight(ctx: Context, proxy_id: int, side: str, changes: Fields) -> None:
+    """Note a write before sending it (see ProxyRow.inflight)."""
+    proxy = ctx.store.proxy(proxy_id)
+    if proxy is not None and changes:
+        ctx.store.update_proxy(proxy_id, inflight={**proxy.inflight, side: dict(changes)})
+
+
 def _update_crm(a: UpdateCrm, ctx: Context) -> bool:
+    _in_flight(ctx, a.proxy_id, "crm", a.changes)
     try:
         record = ctx.crm.write(a.crm_id, a.changes, a.timestamp, a.integration_id)
     except (StaleWrite, NotFound):
@@ -190,6 +198,7 @@ def _create_native(a: CreateNative, ctx: Context) -> bool:
 
 def _update_native(a: UpdateNative, ctx: Context) -> bool:
     native = ctx.mirror[a.href]
+    _in_flight(ctx, a.proxy_id, "calendar", a.changes)
     try:
         item = ctx.calendar.update(native, ctx.renderer.patch(native.raw, a.changes))
     except (StaleWrite, NotFound):
@@ -236,7 +245,8 @@ def _save_proxy(a: SaveProxy, ctx: Context) -> bool:
     state = "conflict" if a.conflict else "synced"
     detail = ", ".join(a.conflict)
     ctx.store.update_proxy(a.proxy_id, base=a.base, local=a.local, conflict=a.conflict,
-                           state=state, detail=detail, resolution=keep, invitees=a.invitees)
+                           state=state, detail=detail, resolution=keep, invitees=a.invitees,
+                           inflight={})
     if a.conflict:
         ctx.report.conflicts.append(ReportEntry(key=_key(ctx, a.proxy_id), title=a.title,
                                                 reason="changed on both sides",
