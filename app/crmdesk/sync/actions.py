@@ -29,6 +29,7 @@ class CreateCrm(Action):
 
     uid: str = ""
     fields: Fields = field(default_factory=dict)
+    organizer: str = ""          # the meeting's organizer, to join another rep's activity
     side = "crm"
     verb = "created"
 

@@ -112,12 +112,19 @@ def _apply_one(action: Action, ctx: Context) -> bool:
 def _create_crm(a: CreateCrm, ctx: Context) -> bool:
     me = ctx.identity.employee_id
     record = _unlinked(ctx, ctx.crm.find_by_integration_id(a.uid, me))
+    joined = False
+    if record is None and a.organizer and a.organizer not in ctx.identity.emails:
+        # Someone else's meeting (rule 2 across reps): join the activity the
+        # organizer's crmdesk created rather than making a second one.
+        record = _unlinked(ctx, ctx.crm.join_shared(a.uid, a.organizer))
+        joined = record is not None
     if record is None:
         record = _unlinked(ctx, ctx.crm.find_by_subject(a.fields["description"],
                                                         a.fields["planned_start"], me))
     if record is not None:
+        how = "joined the team of" if joined else "linked to"
         ctx.report.linked.append(ReportEntry(key=a.uid, title=a.title,
-                                             reason=f"linked to existing CRM activity {record.id}"))
+                                             reason=f"{how} existing CRM activity {record.id}"))
     else:
         record = ctx.crm.create([NewActivity(fields=a.fields, integration_id=a.uid,
                                              origin=str(Origin.CALENDAR), owner=me)])[0]

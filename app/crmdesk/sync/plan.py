@@ -101,7 +101,8 @@ def plan_proxy(world: World, proxy: ProxyRow, linked: set[str] | None = None) ->
     if proxy.crm is None:
         if native is None:
             return [DropProxy(proxy.id, title, reason="its calendar item is gone")]
-        return [CreateCrm(proxy.id, title, uid=native.uid, fields=local_side(proxy, native))]
+        return [CreateCrm(proxy.id, title, uid=native.uid, fields=local_side(proxy, native),
+                          organizer=native.organizer)]
     if native is None and proxy.href is None and not proxy.native_pending:
         found = _correlate_native(world, proxy, linked)
         if found is not None:

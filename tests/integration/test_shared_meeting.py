@@ -1,0 +1,63 @@
+"""Rule 2 across reps (seed 004, "a meeting that includes multiple attendees"):
+the organizer and an attendee both share the same meeting from their own
+calendars; the CRM ends with ONE activity whose team holds both of them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from crmdesk.model.activity import normalize_fields
+from crmdesk.pim import ical
+
+from tests.integration.conftest import make_rep, soon
+
+pytestmark = pytest.mark.integration
+
+
+def _meeting(uid: str, organizer: str, attendee: str) -> str:
+    start = soon(3, 10)
+    fields = normalize_fields({"description": "Joint visit at Wayne Enterprises",
+                               "planned_start": start,
+                               "planned_end": start + timedelta(hours=2)})
+    return ical.render_new(uid, "VEVENT", fields, organizer=organizer,
+                           attendees=[(attendee, "")])
+
+
+def test_two_reps_sharing_one_meeting_make_one_activity(tmp_path: Path, caldav,
+                                                        tryton_server, tryton_rep,
+                                                        tryton_rep2) -> None:
+    organizer, attendee = tryton_rep, tryton_rep2
+    uid = f"{uuid.uuid4()}@groupware.test"
+    text = _meeting(uid, organizer.email, attendee.email)
+    # Each rep has her own calendar holding the same meeting (same UID, organizer).
+    second_url = caldav.server.make_calendar(caldav.username, caldav.password,
+                                             f"second-{uuid.uuid4().hex[:8]}")
+    second = dataclasses.replace(caldav, calendar_url=second_url)
+    rep1 = make_rep(tmp_path / "rep1", caldav, tryton_server, organizer)
+    rep2 = make_rep(tmp_path / "rep2", second, tryton_server, attendee)
+    try:
+        caldav.put(uid, text)
+        second.raw.put(second_url + "meeting.ics", data=text.encode(),
+                       headers={"Content-Type": "text/calendar"}).raise_for_status()
+        for rep in (rep1, rep2):
+            rep.sync()
+            rep.app.share(rep.key(uid))
+        assert rep1.sync().crm.created == 1
+        report = rep2.sync()
+        assert report.crm.created == 0
+        assert [e.reason.split(" existing")[0] for e in report.linked] == ["joined the team of"]
+        found = organizer.connector._call("sync_search", [("integration_id", "=", uid)], None)
+        assert len(found) == 1
+        record = organizer.connector.read([found[0]["id"]])[0]
+        assert record.owner == organizer.employee_id          # the organizer owns it
+        assert attendee.employee_id in record.employees       # the attendee joined the team
+        assert rep2.app.item(rep2.key(uid)).share_state.value == "synced"
+    finally:
+        rep1.app.close()
+        rep2.app.close()
