@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from crmdesk import __version__
 from crmdesk.errors import CrmDeskError, MassDeleteBlocked, UserError
@@ -81,7 +83,8 @@ def _dispatch(args: argparse.Namespace, profile: Profile) -> int:
 def _sync(service: "AppService", as_json: bool, dry_run: bool,  # noqa: F821
           allow_mass_delete: bool) -> int:
     try:
-        report, actions = service.run_sync(dry_run=dry_run, allow_mass_delete=allow_mass_delete)
+        report, actions = service.run_sync(dry_run=dry_run, allow_mass_delete=allow_mass_delete,
+                                           checkpoint=_die_at_step_hook())
     except MassDeleteBlocked as blocked:
         for action in blocked.plan:
             if action.verb == "deleted":
@@ -105,6 +108,21 @@ def _sync(service: "AppService", as_json: bool, dry_run: bool,  # noqa: F821
               "they are retried next time", file=sys.stderr)
         return 1
     return 0
+
+
+def _die_at_step_hook() -> Callable[[str], None]:
+    """Test hook: CRMDESK_TEST_DIE_AT_STEP=N makes the sync SIGKILL itself at
+    its Nth crash point, so the kill test covers every point without sleeping."""
+    die_at = int(os.environ.get("CRMDESK_TEST_DIE_AT_STEP", "0") or 0)
+    seen = [0]
+
+    def checkpoint(where: str) -> None:
+        seen[0] += 1
+        if die_at and seen[0] == die_at:
+            print(f"crmdesk: test hook: dying {where}", file=sys.stderr, flush=True)
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return checkpoint
 
 
 def _share(service: "AppService", uid: str, share: bool) -> int:  # noqa: F821

@@ -9,6 +9,7 @@ that the GUI also runs off the GUI thread).
 from __future__ import annotations
 
 import threading
+from typing import Callable
 from datetime import datetime, timedelta, timezone
 
 from crmdesk.crm.tryton import TrytonConnector
@@ -297,7 +298,9 @@ class AppService:
 
     def run_sync(self, progress: ProgressCallback = lambda p: None,
                  cancel: CancelToken | None = None, dry_run: bool = False,
-                 allow_mass_delete: bool = False) -> tuple[SyncReport, list[Action]]:
+                 allow_mass_delete: bool = False,
+                 checkpoint: Callable[[str], None] = lambda where: None
+                 ) -> tuple[SyncReport, list[Action]]:
         """The sync, with the plan it made; opens its own store (worker thread)."""
         crm, calendar = self.make_crm(), self.make_calendar()
         store = Store(self.profile.store_path)
@@ -308,7 +311,7 @@ class AppService:
                              settings=self.settings.sync, renderer=IcalRenderer(),
                              uid_namespace=_namespace(self.settings), progress=progress,
                              cancel=cancel, dry_run=dry_run,
-                             allow_mass_delete=allow_mass_delete)
+                             allow_mass_delete=allow_mass_delete, checkpoint=checkpoint)
             return engine.run(job)
         finally:
             store.close()

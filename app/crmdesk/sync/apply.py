@@ -43,6 +43,9 @@ class Context:
     mirror: dict[str, NativeItem]     # kept in step with the store while applying
     report: SyncReport = field(default_factory=SyncReport)
     on_step: Callable[[], None] = lambda: None
+    # Called at every point where a crash could happen (before and after each
+    # action); the kill test uses it to die at step N.
+    checkpoint: Callable[[str], None] = lambda where: None
 
 
 Replan = Callable[[int], list[Action]]
@@ -102,9 +105,11 @@ def _count(ctx: Context, action: Action) -> None:
 def _apply_one(action: Action, ctx: Context) -> bool:
     """Apply one action; True when the proxy must be planned again now."""
     handler = _HANDLERS[type(action)]
-    entry = ctx.store.journal_add(action.proxy_id, type(action).__name__,
-                                  {"title": action.title})
+    name = type(action).__name__
+    entry = ctx.store.journal_add(action.proxy_id, name, {"title": action.title})
+    ctx.checkpoint(f"before {name}")
     replan = handler(action, ctx)
+    ctx.checkpoint(f"after {name}")
     ctx.store.journal_done(entry)
     return bool(replan)
 

@@ -41,6 +41,7 @@ class Job:
     now: datetime | None = None
     dry_run: bool = False
     allow_mass_delete: bool = False     # the rep confirmed the plan the guard showed
+    checkpoint: Callable[[str], None] = lambda where: None   # see apply.Context
 
 
 def run(job: Job) -> tuple[SyncReport, list[Action]]:
@@ -57,8 +58,10 @@ def run(job: Job) -> tuple[SyncReport, list[Action]]:
         job.store.set_meta("identity_fetched", str(time.time()))
     job.progress(Progress("Reading the calendar"))
     gather_calendar(job, identity, now, report)
+    job.checkpoint("calendar read")
     job.progress(Progress("Reading the CRM"))
     gather_crm(job)
+    job.checkpoint("CRM read")
     refresh_references(job)
     world = World(job.store.proxies(), job.store.mirror_all(), identity, job.settings, now,
                   job.uid_namespace)
@@ -88,7 +91,8 @@ def _apply(job: Job, world: World, actions: list[Action], identity: Identity,
 
     ctx = Context(store=job.store, crm=job.crm, calendar=job.calendar,
                   calendar_url=job.calendar_url, identity=identity, renderer=job.renderer,
-                  mirror=dict(world.mirror), report=report, on_step=step)
+                  mirror=dict(world.mirror), report=report, on_step=step,
+                  checkpoint=job.checkpoint)
 
     def replan(proxy_id: int) -> list[Action]:
         proxy = job.store.proxy(proxy_id)
