@@ -219,3 +219,15 @@ def test_rule_2_a_natural_key_hit_owned_by_another_item_is_not_stolen(rep: Rep) 
     report = rep.sync()
     assert not report.errors and report.crm.created == 1
     assert rep.crm_by_uid(first).id != rep.crm_by_uid(second).id
+
+
+def test_done_meeting_in_crm_is_marked_in_the_calendar_and_not_renamed(rep: Rep) -> None:
+    record = rep.plan_in_crm("Demo at Soylent")
+    rep.sync()
+    rep.crm.write(record.id, {"status": "done"}, rep.crm_record(record.id).timestamp)
+    rep.sync()
+    [item] = [i for i in rep.natives() if i.fields["description"] == "Demo at Soylent"]
+    assert "SUMMARY:\u2714 Demo at Soylent" in item.raw.replace("\r\n ", "")
+    assert item.fields["status"] is Status.DONE
+    assert rep.sync().crm.updated == 0
+    assert rep.crm_record(record.id).fields["description"] == "Demo at Soylent"

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 
 from crmdesk.errors import InvalidItem
-from crmdesk.model import NATIVE_FIELDS, Fields
+from crmdesk.model import NATIVE_FIELDS, Fields, Status
 from crmdesk.model.activity import with_defaults
 from crmdesk.model.hashing import content_hash
 from crmdesk.pim.ical import parse_item, patch, render_new
@@ -457,3 +457,27 @@ def test_content_hash_is_stable_and_defaults_fill_in() -> None:
     assert content_hash("VEVENT", partial) != content_hash("VTODO", partial)
     assert len(content_hash("VTODO", {})) == 64
     assert content_hash("VTODO", {"date_unused": date.today()}) == content_hash("VTODO", {})
+
+
+def test_done_meeting_shows_a_visible_mark_that_never_flows_back() -> None:
+    from crmdesk.pim.ical import DONE_MARK, parse_item, patch, render_new
+    fields = {"description": "Demo at Globex", "status": Status.DONE,
+              "planned_start": datetime(2026, 11, 23, 9, tzinfo=timezone.utc),
+              "planned_end": datetime(2026, 11, 23, 10, tzinfo=timezone.utc)}
+    text = render_new("done-1", "VEVENT", fields)
+    assert f"SUMMARY:{DONE_MARK}Demo at Globex" in text
+    item = parse_item("/c/done-1.ics", '"1"', text)
+    assert item.fields["description"] == "Demo at Globex"
+    assert item.fields["status"] is Status.DONE
+    reopened = patch(text, {"status": Status.PLANNED})
+    assert "SUMMARY:Demo at Globex" in reopened
+    assert parse_item("/c/done-1.ics", '"2"', reopened).fields["status"] is Status.PLANNED
+
+
+def test_a_subject_that_starts_with_the_mark_is_kept_when_not_done() -> None:
+    from crmdesk.pim.ical import DONE_MARK, parse_item, render_new
+    title = f"{DONE_MARK}Checklist review"
+    text = render_new("mark-2", "VEVENT", {"description": title,
+                                           "planned_start": datetime(2026, 11, 23, 9,
+                                                                     tzinfo=timezone.utc)})
+    assert parse_item("/c/mark-2.ics", '"1"', text).fields["description"] == title

@@ -35,6 +35,7 @@ from crmdesk.model.hashing import content_hash
 
 PRODID = "-//crmdesk//EN"
 STATUS_X = "X-CRMDESK-STATUS"
+DONE_MARK = "\u2714 "          # "✔ " before the subject of a done meeting
 COMPONENTS = ("VEVENT", "VTODO")
 _TEXT_PROPS = {"description": "SUMMARY", "comment": "DESCRIPTION", "location": "LOCATION"}
 _TIME_FIELDS = ("planned_start", "planned_end", "all_day")
@@ -131,7 +132,18 @@ def _read_fields(comp: Component) -> Fields:
     }
     for name, prop in _TEXT_PROPS.items():
         values[name] = _text(comp.get(prop))
+    if comp.name == "VEVENT" and values["status"] is Status.DONE \
+            and values["description"].startswith(DONE_MARK):
+        values["description"] = values["description"][len(DONE_MARK):]
     return _complete(values)
+
+
+def _show_done(comp: Component, values: Fields) -> None:
+    """A done meeting reads "✔ subject" in any calendar app (issue 3)."""
+    if comp.name != "VEVENT":
+        return
+    mark = DONE_MARK if values["status"] is Status.DONE else ""
+    _write_text(comp, "description", mark + values["description"])
 
 
 def _complete(values: Fields) -> Fields:
@@ -260,6 +272,7 @@ def render_new(uid: str, component: str, fields: Mapping[str, Any],
     _write_times(comp, values, {}, due_only=False)
     _write_status(comp, values["status"])
     _write_priority(comp, values["priority"])
+    _show_done(comp, values)
     if organizer:
         comp.add("ORGANIZER", vCalAddress(f"mailto:{organizer}"))
     for address, name in attendees:
@@ -313,6 +326,8 @@ def _apply(comp: Component, old: Fields, new: Fields) -> None:
         _write_times(comp, new, templates, due_only)
     if new["status"] != old["status"]:
         _write_status(comp, new["status"])
+    if new["status"] != old["status"] or new["description"] != old["description"]:
+        _show_done(comp, new)
     if new["priority"] != old["priority"]:
         _write_priority(comp, new["priority"])
 
