@@ -78,3 +78,22 @@ def test_rule_22_report_counts_each_side_and_names_skipped_items(rep: Rep) -> No
         first = history[1][1]
         assert first["calendar"]["created"] == 1
         assert [s["reason"] for s in first["skipped"]][0]
+
+
+def test_rule_18_lost_access_is_not_a_delete(rep: Rep, tryton_admin, tryton_rep2) -> None:
+    record = rep.plan_in_crm("Handed over to a colleague")
+    rep.sync()
+    uid = rep.crm_record(record.id).integration_id
+    # The manager gives the activity to another rep: ours can no longer see it.
+    tryton_admin.call("crm.activity", "write", [record.id],
+                      {"owner": tryton_rep2.employee_id, "employees": [("remove", [
+                          rep.app.store.get_json("identity")["employee_id"]])]})
+    rep.edit_native(uid, location="Updated on my phone")
+    report = rep.app.sync()
+    assert not report.errors and report.calendar.deleted == report.crm.deleted == 0
+    [skipped] = report.skipped
+    assert "lost access" in skipped.reason
+    assert rep.native(uid) is not None                                # kept in the calendar
+    assert tryton_rep2.connector.read([record.id])                   # and in the CRM
+    assert rep.app.item(rep.key(uid)).share_state.value == "error"
+    assert rep.sync().calendar.deleted == 0

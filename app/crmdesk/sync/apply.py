@@ -32,6 +32,10 @@ class _Retry(Exception):
     """The item's state was refreshed after a lost race: plan it again."""
 
 
+class _Stop(Exception):
+    """The item's remaining actions no longer apply (already recorded why)."""
+
+
 @dataclass
 class Context:
     store: Any                        # crmdesk.store.Store (duck-typed: no SQL here)
@@ -68,6 +72,8 @@ def apply_group(proxy_id: int, group: list[Action], ctx: Context, replan: Replan
                 # Linking or creating changed what the item is compared with.
                 apply_group(proxy_id, replan(proxy_id), ctx, replan, attempts - 1)
                 return
+    except _Stop:
+        return
     except _Retry:
         if attempts > 1:
             apply_group(proxy_id, replan(proxy_id), ctx, replan, attempts - 1)
@@ -161,15 +167,25 @@ def _update_crm(a: UpdateCrm, ctx: Context) -> bool:
         record = ctx.crm.write(a.crm_id, a.changes, a.timestamp, a.integration_id)
     except (StaleWrite, NotFound):
         fresh = ctx.crm.read([a.crm_id])
-        if fresh:
-            ctx.store.update_proxy(a.proxy_id, crm=fresh[0])
-        else:
-            ctx.store.update_proxy(a.proxy_id, crm_deleted=True)
+        if not fresh:
+            _lost_access(a, ctx)
+            raise _Stop() from None
+        ctx.store.update_proxy(a.proxy_id, crm=fresh[0])
         raise _Retry() from None
     ctx.store.update_proxy(a.proxy_id, crm=record)
     if a.changes:
         _count(ctx, a)
     return False
+
+
+def _lost_access(a: Action, ctx: Context) -> None:
+    """Gone from view with no tombstone: not a delete (rule 18), so nothing is
+    deleted anywhere; the item simply stops being synchronized."""
+    reason = ("the CRM no longer lets you see this activity (lost access); "
+              "it stays in your calendar and is no longer synchronized")
+    ctx.store.update_proxy(a.proxy_id, detached=True, state="error", detail=reason)
+    ctx.report.skipped.append(ReportEntry(key=_key(ctx, a.proxy_id), title=a.title,
+                                          reason=reason))
 
 
 def _delete_crm(a: DeleteCrm, ctx: Context) -> bool:

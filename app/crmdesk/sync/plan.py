@@ -140,7 +140,7 @@ def _title(proxy: ProxyRow, native: NativeItem | None) -> str:
 
 def _unshare(world: World, proxy: ProxyRow, title: str) -> list[Action]:
     """Rule 12 (never uploaded: drop the proxy) and unsharing an uploaded item."""
-    if proxy.crm is None or proxy.crm_deleted:
+    if proxy.crm is None or proxy.crm_deleted or proxy.detached:
         return [DropProxy(proxy.id, title, reason="unshared")]
     if is_owner(world, proxy):
         return [DeleteCrm(proxy.id, title, crm_id=proxy.crm.id, reason="unshared by its owner"),
