@@ -89,6 +89,8 @@ def _sync(service: "AppService", as_json: bool, dry_run: bool,  # noqa: F821
         for action in blocked.plan:
             if action.verb == "deleted":
                 print("  " + action.describe(), file=sys.stderr)
+        print("crmdesk: to confirm these deletes, run 'crmdesk sync --allow-mass-delete'",
+              file=sys.stderr)
         raise
     if dry_run:
         print(f"{len(actions)} action(s) planned; nothing was changed.")

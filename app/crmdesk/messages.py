@@ -75,8 +75,8 @@ _WORDS: list[tuple[type, object]] = [
     (MassDeleteBlocked, lambda e: (
         f"This sync would delete {e.count} of {e.total} items on the "
         f"{'CRM' if e.side == 'crm' else 'calendar'} side, more than the mass-delete guard "
-        "allows. Nothing was changed. Check the list; if it is right, confirm it "
-        "(crmdesk sync --allow-mass-delete), otherwise find out what removed them.")),
+        "allows. Nothing was changed. Check the list: if it is right, confirm it; "
+        "otherwise find out what removed them first.")),
     (StaleWrite, lambda e: f"{e} — it is merged again at the next Synchronize."),
     (NotFound, lambda e: str(e)),
     (InvalidItem, lambda e: f"An item can't be read ({e.detail}); it was skipped."),

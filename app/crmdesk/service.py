@@ -109,6 +109,7 @@ class AppService:
     def close(self) -> None:
         with self._lock:
             stores, self._stores = self._stores, []
+            self._local = threading.local()   # a later call opens a fresh store
         for store in stores:
             store.close()
 
@@ -270,7 +271,8 @@ class AppService:
     def status(self) -> Status:
         counts = self.store.proxy_counts()
         last = self.store.get_meta("last_sync")
-        configured = bool(self.settings.crm.url and self.settings.calendar.url)
+        configured = bool(self.settings.crm.url and self.settings.calendar.url
+                          and self.password("crm") and self.password("calendar"))
         return Status(
             configured=configured,
             last_sync=datetime.fromisoformat(last) if last else None,
@@ -280,9 +282,14 @@ class AppService:
             notes=[f"{href}: {reason}" for href, reason in self.store.invalid_items()])
 
     def last_report(self) -> SyncReport | None:
-        for _, body in self.store.reports(1):
-            return _report_from_json(body)
+        for _, report in self.history(1):
+            return report
         return None
+
+    def history(self, limit: int = 50) -> list[tuple[datetime, SyncReport]]:
+        """Past sync reports, newest first, with when each sync finished."""
+        return [(datetime.fromisoformat(finished), _report_from_json(body))
+                for finished, body in self.store.reports(limit)]
 
     # -- the sync ------------------------------------------------------------
     def sync(self, progress: ProgressCallback = lambda p: None,

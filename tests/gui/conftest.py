@@ -3,7 +3,7 @@
 Calendar items are seeded straight into the profile's real store (as a
 previous sync would have left them), so share-bar tests need no server;
 Synchronize and "Test connection" tests use the `caldav` and `tryton_rep`
-fixtures.
+fixtures (`synced_window` is a window on a profile pointing at them).
 """
 
 from __future__ import annotations
@@ -22,10 +22,12 @@ from crmdesk.pim import ical
 from crmdesk.service import AppService
 from crmdesk.settings import Priority, Profile, Settings
 from crmdesk.store import Store
+from crmdesk.sync.report import SyncReport
 from crmdesk.ui.mainwindow import MainWindow
 from crmdesk.ui.tasks import wait_for_all
 
 WAIT_MS = 10_000
+SYNC_MS = 60_000
 
 
 def this_week(day: int = 2, hour: int = 10) -> datetime:
@@ -111,3 +113,54 @@ def wait_loaded(qtbot: QtBot, win: MainWindow) -> None:
         return win.status is not None
 
     qtbot.waitUntil(loaded, timeout=WAIT_MS)
+
+
+@pytest.fixture
+def synced_window(qtbot: QtBot, service: AppService, caldav: Any, tryton_server: Any,
+                  tryton_rep: Any) -> Iterator[MainWindow]:
+    """The main window of a rep whose profile points at the real servers."""
+    configure(service, caldav, tryton_server, tryton_rep)
+    win = MainWindow(service)
+    qtbot.addWidget(win)
+    win.show()
+    wait_loaded(qtbot, win)
+    yield win
+    win.close()
+
+
+def put_event(caldav: Any, title: str, day: int = 3) -> str:
+    """A meeting created on the phone: straight onto the CalDAV server."""
+    uid = f"{uuid.uuid4()}@phone.test"
+    start = this_week(day, 10)
+    fields = normalize_fields({"description": title, "planned_start": start,
+                               "planned_end": start + timedelta(hours=1)})
+    caldav.put(ical.render_new(uid, "VEVENT", fields))
+    return uid
+
+
+def delete_event(caldav: Any, uid: str) -> None:
+    """The rep deletes a meeting on her phone."""
+    native = next(i for i in caldav.client.sync(caldav.calendar_url, None).changed
+                  if i.uid == uid)
+    caldav.client.delete(native)
+
+
+def synchronize(qtbot: QtBot, window: MainWindow) -> SyncReport:
+    with qtbot.waitSignal(window.sync_runner.finished, timeout=SYNC_MS) as done:
+        window.sync_action.trigger()
+    report = done.args[0]
+    assert isinstance(report, SyncReport)
+    assert not report.errors, report.errors
+    return report
+
+
+def key_of(service: AppService, uid: str) -> str:
+    found = [i for i in service.week(this_week(0, 0), this_week(6, 23)) if i.uid == uid]
+    assert found, f"{uid} not in the week"
+    return found[0].key
+
+
+def key_of_after_sync(qtbot: QtBot, window: MainWindow, service: AppService,
+                      uid: str) -> str:
+    synchronize(qtbot, window)
+    return key_of(service, uid)

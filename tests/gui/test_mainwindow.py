@@ -34,7 +34,7 @@ def configured(service: AppService) -> None:
         "https://crm.example.com", "prod", "jdoe"
     settings.calendar.url, settings.calendar.username = "https://dav.example.com/", "jdoe"
     settings.calendar.calendar = "https://dav.example.com/jdoe/work/"
-    service.save_settings(settings)
+    service.save_settings(settings, crm_password="pw", calendar_password="pw")
 
 
 def test_empty_week_and_lists_say_so(qtbot: QtBot, window: MainWindow,

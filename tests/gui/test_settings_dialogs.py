@@ -12,7 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from crmdesk.devservers.tryton import free_port
 from crmdesk.service import AppService
-from crmdesk.settings import CalendarSettings, CrmSettings, Priority, Profile, Settings
+from crmdesk.settings import (CalendarSettings, CrmSettings, DeletePolicy, Priority, Profile,
+                              Settings)
 from crmdesk.ui.errors import describe
 from crmdesk.ui.settings.base import SettingsDialog
 from crmdesk.ui.settings.connection import ConnectionDialog
@@ -152,6 +153,52 @@ def test_sync_settings_ok_saves(qtbot: QtBot, service: AppService, profile: Prof
                 sync.share_new_items) == (Priority.CALENDAR, 90, 3, True)
     finally:
         reloaded.close()
+
+
+def test_sync_settings_save_the_delete_policy_and_the_mass_delete_guard(
+        qtbot: QtBot, service: AppService, profile: Profile) -> None:
+    dialog = open_dialog(qtbot, SyncSettingsDialog(service))
+    page = dialog.page
+    assert page.delete_policy.currentText() == "Delete the CRM activity"
+    assert (page.mass_percent.value(), page.mass_min.value()) == (10, 20)
+    assert [page.delete_policy.itemText(i) for i in range(page.delete_policy.count())] == [
+        "Delete the CRM activity", "Cancel it in the CRM and add a follow-up to-do",
+        "Delete only meetings with invitees; keep the others in the CRM"]
+    page.delete_policy.setCurrentIndex(1)
+    page.mass_percent.setValue(25)
+    page.mass_min.setValue(3)
+    press(qtbot, dialog, QDialogButtonBox.StandardButton.Ok)
+
+    assert not dialog.isVisible()
+    reloaded = AppService(profile)
+    try:
+        sync = reloaded.settings.sync
+        assert (sync.delete_policy, sync.mass_delete_percent, sync.mass_delete_min) == \
+            (DeletePolicy.CANCEL, 25, 3)
+    finally:
+        reloaded.close()
+    again = open_dialog(qtbot, SyncSettingsDialog(service))       # load shows what was saved
+    assert again.page.delete_policy.currentData() == "cancel"
+    assert (again.page.mass_percent.value(), again.page.mass_min.value()) == (25, 3)
+
+
+def test_sync_settings_cancel_discards_the_new_fields(qtbot: QtBot,
+                                                     service: AppService) -> None:
+    settings = service.settings.copy()
+    settings.sync.delete_policy = DeletePolicy.INVITEES
+    service.save_settings(settings)
+    before = service.profile.settings_path.read_bytes()
+    dialog = open_dialog(qtbot, SyncSettingsDialog(service))
+    assert dialog.page.delete_policy.currentData() == "invitees"
+    dialog.page.delete_policy.setCurrentIndex(0)
+    dialog.page.mass_percent.setValue(90)
+    dialog.page.mass_min.setValue(0)
+    press(qtbot, dialog, QDialogButtonBox.StandardButton.Cancel)
+
+    assert service.profile.settings_path.read_bytes() == before
+    sync = service.settings.sync
+    assert (sync.delete_policy, sync.mass_delete_percent, sync.mass_delete_min) == \
+        (DeletePolicy.INVITEES, 10, 20)
 
 
 # -- Test connection against real servers ---------------------------------------

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import threading
-import uuid
-from datetime import timedelta
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -20,49 +18,10 @@ from crmdesk.sync.report import Progress, SyncReport
 from crmdesk.ui.mainwindow import MainWindow
 from crmdesk.ui.sync.conflicts import ConflictsDialog
 from crmdesk.ui.sync.worker import SyncRunner
-from tests.gui.conftest import WAIT_MS, configure, this_week, wait_loaded
+from tests.gui.conftest import (SYNC_MS, WAIT_MS, key_of, key_of_after_sync, put_event,
+                                synchronize)
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
-
-SYNC_MS = 60_000
-
-
-@pytest.fixture
-def synced_window(qtbot: QtBot, service: AppService, caldav: Any, tryton_server: Any,
-                  tryton_rep: Any) -> Iterator[MainWindow]:
-    """The main window of a rep whose profile points at the real servers."""
-    configure(service, caldav, tryton_server, tryton_rep)
-    win = MainWindow(service)
-    qtbot.addWidget(win)
-    win.show()
-    wait_loaded(qtbot, win)
-    yield win
-    win.close()
-
-
-def put_event(caldav: Any, title: str) -> str:
-    """A meeting created on the phone: straight onto the CalDAV server."""
-    uid = f"{uuid.uuid4()}@phone.test"
-    start = this_week(3, 10)
-    fields = normalize_fields({"description": title, "planned_start": start,
-                               "planned_end": start + timedelta(hours=1)})
-    caldav.put(ical.render_new(uid, "VEVENT", fields))
-    return uid
-
-
-def synchronize(qtbot: QtBot, window: MainWindow) -> SyncReport:
-    with qtbot.waitSignal(window.sync_runner.finished, timeout=SYNC_MS) as done:
-        window.sync_action.trigger()
-    report = done.args[0]
-    assert isinstance(report, SyncReport)
-    assert not report.errors, report.errors
-    return report
-
-
-def key_of(service: AppService, uid: str) -> str:
-    found = [i for i in service.week(this_week(0, 0), this_week(6, 23)) if i.uid == uid]
-    assert found, f"{uid} not in the week"
-    return found[0].key
 
 
 def test_synchronize_runs_off_the_gui_thread_with_progress(
@@ -113,12 +72,6 @@ def test_cancel_stops_the_sync_before_it_changes_anything(
     assert "cancelled" in bar.summary.text()
     assert tryton_rep.connector.find_by_integration_id(uid, None) is None
     assert service.item(key).share_state is ShareState.PENDING
-
-
-def key_of_after_sync(qtbot: QtBot, window: MainWindow, service: AppService,
-                      uid: str) -> str:
-    synchronize(qtbot, window)
-    return key_of(service, uid)
 
 
 def test_share_then_synchronize_uploads_and_links_the_item(

@@ -14,7 +14,9 @@ from crmdesk.model import Identity, Reference
 from crmdesk.pim.base import CalendarInfo
 from crmdesk.service_types import ConflictView, ItemView, ProgressCallback, Status
 from crmdesk.settings import CalendarSettings, CrmSettings, Settings
+from crmdesk.sync.actions import Action
 from crmdesk.sync.report import CancelToken, SyncReport
+from crmdesk.uninstall import UninstallPlan, UninstallReport
 
 
 class GuiService(Protocol):
@@ -61,4 +63,13 @@ class GuiService(Protocol):
 
     def last_report(self) -> SyncReport | None: ...
 
-    def sync(self, progress: ProgressCallback, cancel: CancelToken) -> SyncReport: ...
+    def sync(self, progress: ProgressCallback, cancel: CancelToken, dry_run: bool = False,
+             allow_mass_delete: bool = False) -> SyncReport: ...
+
+    def preview(self, progress: ProgressCallback, cancel: CancelToken) -> list[Action]: ...
+
+    def uninstall_plan(self) -> UninstallPlan: ...
+
+    def uninstall(self) -> UninstallReport: ...
+
+    def history(self, limit: int = 50) -> list[tuple[datetime, SyncReport]]: ...

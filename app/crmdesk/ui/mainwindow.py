@@ -1,5 +1,6 @@
 """The main window: Calendar / To-dos / Activities on the left, the selected
-item's share bar and form on the right, Synchronize in the toolbar.
+item's share bar and form on the right, Preview and Synchronize in the
+toolbar; History, settings and Remove CRM data in the File menu.
 
 The window keeps no data of its own: every view asks the service (off the
 GUI thread) and redraws from the answer.
@@ -14,8 +15,10 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QMainWindow, QPushButton, QSplitter, QStackedWidget,
                                QStyle, QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
+from crmdesk.errors import Cancelled, MassDeleteBlocked
 from crmdesk.service_types import ItemView, Status
 from crmdesk.settings import Priority
+from crmdesk.sync.actions import Action
 from crmdesk.sync.report import SyncReport
 from crmdesk.ui.api import GuiService
 from crmdesk.ui.calendar.page import CalendarPage
@@ -28,9 +31,13 @@ from crmdesk.ui.settings.connection import ConnectionDialog
 from crmdesk.ui.settings.sync import SyncSettingsDialog
 from crmdesk.ui.sharebar import ShareBar
 from crmdesk.ui.sync.conflicts import ConflictsDialog
+from crmdesk.ui.sync.history import HistoryDialog
+from crmdesk.ui.sync.massdelete import MassDeleteDialog
+from crmdesk.ui.sync.preview import PreviewDialog
 from crmdesk.ui.sync.statusbar import SyncStatusBar
-from crmdesk.ui.sync.worker import SyncRunner
+from crmdesk.ui.sync.worker import Mode, SyncRunner
 from crmdesk.ui.tasks import TaskRunner
+from crmdesk.ui.uninstall import RemoveCrmData
 
 NOT_CONFIGURED = "No calendar configured \u2014 open Connection settings"
 
@@ -50,6 +57,7 @@ class MainWindow(QMainWindow):
         self.status: Status | None = None
         self.last_report: SyncReport | None = None
         self.selected_key = ""
+        self.remove_flow: RemoveCrmData | None = None
         self._build_actions()
         self._build_center()
         self.status_bar = SyncStatusBar()
@@ -73,9 +81,18 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
+        self.preview_action = self._action(
+            "Preview", "Shift+F9", self.preview,
+            "Show what Synchronize would change, changing nothing",
+            QStyle.StandardPixmap.SP_FileDialogContentsView)
         self.sync_action = self._action("Synchronize", "F9", self.synchronize,
                                         "Two-way sync of the calendar and the CRM",
                                         QStyle.StandardPixmap.SP_BrowserReload)
+        self.history_action = self._action("History\u2026", "", self.open_history,
+                                           "What the last synchronizations did")
+        self.remove_action = self._action("Remove CRM data\u2026", "", self.remove_crm_data,
+                                          "Delete the CRM's items from your calendar and "
+                                          "this computer's CRM data and passwords")
         self.connection_action = self._action("Connection settings\u2026", "",
                                               self.open_connection_settings,
                                               "CRM and calendar server, user, password")
@@ -87,11 +104,27 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.setIconSize(QSize(20, 20))
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addAction(self.preview_action)
         toolbar.addAction(self.sync_action)
+        toolbar.addAction(self.history_action)
         toolbar.addSeparator()
         toolbar.addAction(self.connection_action)
         toolbar.addAction(self.sync_settings_action)
         self.addToolBar(toolbar)
+        self._build_menu()
+
+    def _build_menu(self) -> None:
+        menu = self.menuBar().addMenu("&File")
+        for action in (self.preview_action, self.sync_action, self.history_action, None,
+                       self.connection_action, self.sync_settings_action, None,
+                       self.remove_action, None):
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        quit_action = menu.addAction("Quit")
+        quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        quit_action.triggered.connect(self.close)
 
     def _build_center(self) -> None:
         self.calendar = CalendarPage(self.service, self.runner)
@@ -148,6 +181,7 @@ class MainWindow(QMainWindow):
         runner.started.connect(lambda: self._set_syncing(True))
         runner.progressed.connect(bar.show_progress)
         runner.finished.connect(self._on_synced)
+        runner.previewed.connect(self._on_previewed)
         runner.failed.connect(self._on_sync_failed)
         bar.cancel_button.clicked.connect(runner.cancel)
         bar.issues_button.clicked.connect(self.open_conflicts)
@@ -170,17 +204,26 @@ class MainWindow(QMainWindow):
         self.status = status
         self.calendar_stack.setCurrentIndex(0 if status.configured else 1)
         if not self.sync_runner.running:
-            if self.last_report is None:
-                self.status_bar.show_status(status)
-            else:
-                self.status_bar.show_report(self.last_report, status.last_sync)
-            self._update_issues()
+            self._show_idle()
+
+    def _show_idle(self) -> None:
+        """The status bar's resting text: the last report, else the status."""
+        if self.last_report is not None:
+            self.status_bar.show_report(self.last_report,
+                                        self.status.last_sync if self.status else None)
+        elif self.status is not None:
+            self.status_bar.show_status(self.status)
+        self._update_issues()
 
     def _update_issues(self) -> None:
-        """Conflicts and errors waiting in the store, plus the last sync's skips."""
-        waiting = self.status.conflicts + self.status.errors if self.status else 0
-        skipped = len(self.last_report.skipped) if self.last_report else 0
-        self.status_bar.set_issues(waiting + skipped)
+        """What the Sync issues dialog lists: conflicts waiting in the store, and
+        the last sync's skipped items and errors (else the items in error)."""
+        conflicts = self.status.conflicts if self.status else 0
+        if self.last_report is not None:
+            others = len(self.last_report.skipped) + len(self.last_report.errors)
+        else:
+            others = self.status.errors if self.status else 0
+        self.status_bar.set_issues(conflicts + others)
 
     def _on_last_report(self, report: SyncReport | None) -> None:
         if report is not None and self.last_report is None and not self.sync_runner.running:
@@ -210,15 +253,28 @@ class MainWindow(QMainWindow):
 
     # -- synchronize --------------------------------------------------------
 
-    def synchronize(self) -> None:
+    def _needs_connection(self) -> bool:
+        """True (and Connection settings open) when there is nothing to sync with."""
         if self.status is not None and not self.status.configured:
             self.open_connection_settings()
-            return
-        self.sync_runner.start()
+            return True
+        return False
+
+    def synchronize(self) -> None:
+        if not self._needs_connection():
+            self.sync_runner.start()
+
+    def preview(self) -> None:
+        """Plan the next sync in the background; the dialog opens when it is ready."""
+        if not self._needs_connection():
+            self.sync_runner.preview()
 
     def _set_syncing(self, syncing: bool) -> None:
-        self.sync_action.setEnabled(not syncing)
-        self.status_bar.set_syncing(syncing)
+        for action in (self.sync_action, self.preview_action, self.remove_action):
+            action.setEnabled(not syncing)
+        previewing = self.sync_runner.mode is Mode.PREVIEW
+        self.status_bar.set_syncing(syncing, "Preparing a preview\u2026" if previewing
+                                    else "Synchronizing\u2026")
 
     def _on_synced(self, report: SyncReport) -> None:
         self._set_syncing(False)
@@ -228,10 +284,37 @@ class MainWindow(QMainWindow):
         if report.conflicts and self.service.settings.sync.priority is Priority.ASK:
             self.open_conflicts()
 
+    def _on_previewed(self, actions: list[Action]) -> PreviewDialog:
+        self._set_syncing(False)
+        self.refresh()                   # reading the servers may have brought new items
+        dialog = PreviewDialog(actions, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self.synchronize)
+        dialog.open()
+        return dialog
+
     def _on_sync_failed(self, exc: BaseException) -> None:
         self._set_syncing(False)
-        self.status_bar.summary.setText("Synchronization failed \u2014 nothing more was changed.")
-        show_error(self, exc, "Synchronization stopped.")
+        if self.sync_runner.mode is Mode.PREVIEW:
+            self._show_idle()
+            if not isinstance(exc, Cancelled):
+                show_error(self, exc, "The preview could not be made.")
+        elif isinstance(exc, MassDeleteBlocked):
+            self.status_bar.summary.setText("Synchronization stopped before deleting many "
+                                            "items \u2014 nothing was changed.")
+            self.confirm_mass_delete(exc)
+        else:
+            self.status_bar.summary.setText("Synchronization failed \u2014 nothing more "
+                                            "was changed.")
+            show_error(self, exc, "Synchronization stopped.")
+
+    def confirm_mass_delete(self, blocked: MassDeleteBlocked) -> MassDeleteDialog:
+        """Ask; "Delete them" runs the sync again with the guard lifted once."""
+        dialog = MassDeleteDialog(blocked, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.sync_runner.start(allow_mass_delete=True))
+        dialog.open()
+        return dialog
 
     # -- dialogs ------------------------------------------------------------
 
@@ -255,6 +338,36 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(self.refresh)
         dialog.open()
         return dialog
+
+    def open_history(self) -> HistoryDialog:
+        dialog = HistoryDialog(self.service, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def remove_crm_data(self) -> RemoveCrmData | None:
+        """Confirm, then remove the CRM's traces (not while a sync runs)."""
+        if self.sync_runner.running or self.remove_flow is not None:
+            return None
+        flow = RemoveCrmData(self.service, self)
+        flow.finished.connect(self._on_removed)
+        self.remove_flow = flow
+        for action in (self.sync_action, self.preview_action, self.remove_action):
+            action.setEnabled(False)
+        flow.start()
+        return flow
+
+    def _on_removed(self, removed: bool) -> None:
+        for action in (self.sync_action, self.preview_action, self.remove_action):
+            action.setEnabled(True)
+        if self.remove_flow is not None:
+            self.remove_flow.deleteLater()
+            self.remove_flow = None
+        if removed:
+            self.last_report = None
+            self.selected_key = ""
+            self._show_item(None)
+            self.refresh()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop a running sync at its next step before the window goes."""

@@ -1,11 +1,12 @@
-"""Sync settings: who wins a conflict, the sync windows, sharing new items."""
+"""Sync settings: who wins a conflict, the sync windows, sharing new items,
+what deleting a shared meeting does in the CRM, and the mass-delete guard."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGroupBox, QRadioButton, QSpinBox,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QGroupBox, QHBoxLayout,
+                               QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
-from crmdesk.settings import Priority, Settings
+from crmdesk.settings import DeletePolicy, Priority, Settings
 from crmdesk.ui.api import GuiService
 from crmdesk.ui.look import plain_label
 from crmdesk.ui.settings.base import FormPage, NotedForm, Problem, SettingsDialog
@@ -16,6 +17,13 @@ PRIORITIES = (
     (Priority.CALENDAR, "My calendar wins", "Your calendar's value replaces the CRM's."),
     (Priority.ASK, "Ask me", "Synchronize lists the conflict; you choose per field."),
 )
+
+DELETE_POLICIES = (
+    (DeletePolicy.DELETE, "Delete the CRM activity"),
+    (DeletePolicy.CANCEL, "Cancel it in the CRM and add a follow-up to-do"),
+    (DeletePolicy.INVITEES, "Delete only meetings with invitees; keep the others in the CRM"),
+)
+MAX_GUARD_ITEMS = 100_000
 
 
 def _days() -> QSpinBox:
@@ -55,8 +63,34 @@ class SyncPage(QWidget, FormPage):
         self.share_new = QCheckBox("Share new calendar items with the CRM by default")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (conflict_box, window_box, self.share_new):
+        for widget in (conflict_box, window_box, self._delete_box(), self.share_new):
             layout.addWidget(widget)
+
+    def _delete_box(self) -> QGroupBox:
+        """The deletion policy (rule 9) and the mass-delete guard (rule 21)."""
+        self.delete_policy = QComboBox()
+        self.delete_policy.setObjectName("deletePolicy")
+        for value, label in DELETE_POLICIES:
+            self.delete_policy.addItem(label, value.value)
+        self.mass_percent = QSpinBox()
+        self.mass_percent.setRange(0, 100)
+        self.mass_percent.setSuffix(" %")
+        self.mass_min = QSpinBox()
+        self.mass_min.setRange(0, MAX_GUARD_ITEMS)
+        box = QGroupBox("Deleting")
+        column = QVBoxLayout(box)
+        column.addWidget(plain_label("When I delete a shared meeting in my calendar:"))
+        column.addWidget(self.delete_policy)
+        guard = QHBoxLayout()
+        for part in (plain_label("Ask before a sync deletes more than"), self.mass_percent,
+                     plain_label("and more than"), self.mass_min, plain_label("items")):
+            guard.addWidget(part)
+        guard.addStretch(1)
+        column.addLayout(guard)
+        note = plain_label("Counted on each side, calendar and CRM, separately.", wrap=True)
+        note.setStyleSheet("color: palette(placeholder-text);")
+        column.addWidget(note)
+        return box
 
     def load(self, settings: Settings) -> None:
         sync = settings.sync
@@ -66,6 +100,10 @@ class SyncPage(QWidget, FormPage):
         self.todo_past.setValue(sync.todo_past_days)
         self.todo_future.setValue(sync.todo_future_days)
         self.share_new.setChecked(sync.share_new_items)
+        self.delete_policy.setCurrentIndex(max(self.delete_policy.findData(
+            sync.delete_policy.value), 0))
+        self.mass_percent.setValue(sync.mass_delete_percent)
+        self.mass_min.setValue(sync.mass_delete_min)
 
     def check(self) -> list[Problem]:
         if self.calendar_past.value() + self.calendar_future.value() == 0:
@@ -81,6 +119,9 @@ class SyncPage(QWidget, FormPage):
         sync.todo_past_days = self.todo_past.value()
         sync.todo_future_days = self.todo_future.value()
         sync.share_new_items = self.share_new.isChecked()
+        sync.delete_policy = DeletePolicy(str(self.delete_policy.currentData()))
+        sync.mass_delete_percent = self.mass_percent.value()
+        sync.mass_delete_min = self.mass_min.value()
 
 
 class SyncSettingsDialog(SettingsDialog):

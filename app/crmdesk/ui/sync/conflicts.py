@@ -4,20 +4,23 @@ Each conflicting item gets a table: field | calendar value | CRM value |
 last agreed value | which to keep.  OK sends `service.resolve` for every item
 whose fields all have a choice; the choices apply at the next Synchronize.
 Items left on "Decide later" stay pending.  Skipped items and errors of the
-last sync are listed below, for the rep to act on in the calendar or CRM.
+last sync are listed below with their reasons, for the rep to act on in the
+calendar or CRM; without a report from this session the dialog reads the
+last stored one, so the list survives a restart.
 """
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QGroupBox, QHBoxLayout,
-                               QHeaderView, QListWidget, QPushButton, QScrollArea,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+                               QHeaderView, QPushButton, QScrollArea, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
 
 from crmdesk.service_types import ConflictView
 from crmdesk.sync.report import SyncReport
 from crmdesk.ui.api import GuiService
 from crmdesk.ui.errors import show_error
 from crmdesk.ui.look import plain_label
+from crmdesk.ui.sync.report_view import IssuesTree, issue_count
 from crmdesk.ui.tasks import TaskRunner
 
 CHOICES = (("Decide later", ""), ("Keep calendar", "calendar"), ("Keep CRM", "crm"))
@@ -91,9 +94,9 @@ class ConflictsDialog(QDialog):
         self._column = QVBoxLayout()
         holder = QWidget()
         holder.setLayout(self._column)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(holder)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(holder)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.apply)
@@ -101,20 +104,30 @@ class ConflictsDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(self._issues(report))
+        layout.addWidget(self.scroll, 2)
+        layout.addWidget(self._issues_box(), 1)
         layout.addWidget(self.buttons)
         self._runner.run(service.conflicts, self._show, self._failed)
+        if report is None:
+            self._runner.run(service.last_report, self.show_issues,
+                             lambda exc: show_error(self, exc, "The last sync's issues "
+                                                    "could not be read."))
+        else:
+            self.show_issues(report)
 
-    def _issues(self, report: SyncReport | None) -> QWidget:
-        entries = (report.skipped + report.errors) if report is not None else []
-        box = QGroupBox("Other issues from the last synchronization")
-        lines = QListWidget()
-        lines.addItems([f"{e.title or e.key} \u2014 {e.reason}" for e in entries])
-        QVBoxLayout(box).addWidget(lines)
-        lines.setMaximumHeight(110)
-        box.setVisible(bool(entries))
-        return box
+    def _issues_box(self) -> QGroupBox:
+        self.issues_box = QGroupBox("Other issues from the last synchronization")
+        self.issues = IssuesTree(("skipped", "errors"))
+        self.issues.setObjectName("otherIssues")
+        self.issues.setMinimumHeight(120)
+        QVBoxLayout(self.issues_box).addWidget(self.issues)
+        self.issues_box.setVisible(False)
+        return self.issues_box
+
+    def show_issues(self, report: SyncReport | None) -> None:
+        """The report's skipped items and errors, with their reasons."""
+        self.issues.show_report(report)
+        self.issues_box.setVisible(issue_count(report) > 0)
 
     def _show(self, conflicts: list[ConflictView]) -> None:
         for conflict in conflicts:
@@ -126,6 +139,7 @@ class ConflictsDialog(QDialog):
             "These entries were changed both in your calendar and in the CRM. Choose which "
             "value to keep for each field; the choice is applied at the next Synchronize."
             if conflicts else "No conflicts are waiting.")
+        self.scroll.setVisible(bool(conflicts))     # an empty frame would look like a fault
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
 
     def _failed(self, exc: BaseException) -> None:

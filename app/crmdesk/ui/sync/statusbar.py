@@ -55,12 +55,13 @@ class SyncStatusBar(QStatusBar):
         self.set_syncing(False)
         self.set_issues(0)
 
-    def set_syncing(self, syncing: bool) -> None:
+    def set_syncing(self, syncing: bool, doing: str = "Synchronizing\u2026") -> None:
+        """Show progress and Cancel while a sync (or a preview: `doing`) runs."""
         for widget in (self.phase, self.progress, self.cancel_button):
             widget.setVisible(syncing)
         self.cancel_button.setEnabled(syncing)
         if syncing:
-            self.summary.setText("Synchronizing\u2026")
+            self.summary.setText(doing)
             self.show_progress(Progress(phase="Starting"))
 
     def show_progress(self, progress: Progress) -> None:

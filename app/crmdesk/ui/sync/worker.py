@@ -1,13 +1,18 @@
-"""The Synchronize runner: `service.sync` on a worker thread, progress by polling.
+"""The Synchronize runner: `service.sync` (or `service.preview`) on a worker
+thread, progress by polling.
 
-The worker thread only calls `service.sync(progress, cancel)`; its progress
-callback stores the latest Progress snapshot (one reference assignment, so
-it is thread-safe), and a QTimer on the GUI thread reads it.  Cancel sets
-the CancelToken, which the engine checks between steps.  The report (or the
-exception) comes back on the GUI thread as a signal.
+The worker thread only calls the service; its progress callback stores the
+latest Progress snapshot (one reference assignment, so it is thread-safe),
+and a QTimer on the GUI thread reads it.  Cancel sets the CancelToken, which
+the engine checks between steps.  The report, the previewed plan or the
+exception comes back on the GUI thread as a signal.  A preview and a sync
+share this runner so that they never run at the same time.
 """
 
 from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
@@ -19,13 +24,21 @@ from crmdesk.ui.tasks import TaskRunner
 POLL_MS = 100
 
 
+class Mode(StrEnum):
+    """What the runner runs (or ran last)."""
+
+    SYNC = "sync"
+    PREVIEW = "preview"
+
+
 class SyncRunner(QObject):
-    """One Synchronize at a time; signals are delivered on the GUI thread."""
+    """One Synchronize or Preview at a time; signals arrive on the GUI thread."""
 
     started = Signal()
     progressed = Signal(object)      # Progress
     finished = Signal(object)        # SyncReport (cancelled ones too)
-    failed = Signal(object)          # the exception sync() raised
+    previewed = Signal(object)       # list[Action]; a cancelled preview sends nothing
+    failed = Signal(object)          # the exception sync() or preview() raised
 
     def __init__(self, service: GuiService, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -35,6 +48,7 @@ class SyncRunner(QObject):
         self._runner = TaskRunner(self._pool, self)
         self._token: CancelToken | None = None
         self._latest = Progress(phase="Starting")
+        self.mode = Mode.SYNC
         self._timer = QTimer(self, interval=POLL_MS)
         self._timer.timeout.connect(self._poll)
 
@@ -45,22 +59,35 @@ class SyncRunner(QObject):
     def latest(self) -> Progress:
         return self._latest
 
-    def start(self) -> bool:
-        """Start a sync; False if one is already running."""
+    def start(self, allow_mass_delete: bool = False) -> bool:
+        """Start a sync; False if a sync or preview is already running.
+
+        `allow_mass_delete` is set only after the rep confirmed the list the
+        mass-delete guard showed her.
+        """
+        return self._launch(Mode.SYNC, lambda token: self._service.sync(
+            self._store_progress, token, allow_mass_delete=allow_mass_delete))
+
+    def preview(self) -> bool:
+        """Plan the next sync without changing anything; False if busy."""
+        return self._launch(Mode.PREVIEW,
+                            lambda token: self._service.preview(self._store_progress, token))
+
+    def _launch(self, mode: Mode, job: Callable[[CancelToken], Any]) -> bool:
         if self._token is not None:
             return False
         token = CancelToken()
         self._token = token
+        self.mode = mode
         self._latest = Progress(phase="Starting")
-        self._runner.run(lambda: self._service.sync(self._store_progress, token),
-                         self._on_report, self._on_error)
+        self._runner.run(lambda: job(token), self._on_result, self._on_error)
         self._timer.start()
         self.started.emit()
         self.progressed.emit(self._latest)
         return True
 
     def cancel(self) -> None:
-        """Ask the running sync to stop at its next step."""
+        """Ask the running job to stop at its next step."""
         if self._token is not None:
             self._token.cancel()
             self._latest = Progress(phase="Cancelling", done=self._latest.done,
@@ -83,17 +110,25 @@ class SyncRunner(QObject):
     def _poll(self) -> None:
         self.progressed.emit(self._latest)
 
-    def _done(self) -> None:
+    def _done(self) -> bool:
+        """Stop polling; True when the job was cancelled meanwhile."""
+        cancelled = self.cancelling()
         self._timer.stop()
         self._token = None
+        return cancelled
 
-    def _on_report(self, report: SyncReport) -> None:
-        self._done()
-        self.finished.emit(report)
+    def _on_result(self, result: Any) -> None:
+        cancelled = self._done()
+        if self.mode is Mode.SYNC:
+            self.finished.emit(result)
+        elif cancelled:
+            self.failed.emit(Cancelled())     # a plan cut short would mislead
+        else:
+            self.previewed.emit(list(result))
 
     def _on_error(self, exc: BaseException) -> None:
         self._done()
-        if isinstance(exc, Cancelled):
+        if isinstance(exc, Cancelled) and self.mode is Mode.SYNC:
             self.finished.emit(SyncReport(cancelled=True))
         else:
             self.failed.emit(exc)
