@@ -74,3 +74,15 @@ def test_mass_delete_dialog_lists_only_the_deletes(qtbot: QtBot) -> None:
     assert dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).isDefault()
     with qtbot.waitSignal(dialog.rejected):
         dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+
+
+def test_preview_of_a_pending_conflict_does_not_say_nothing_to_do(qtbot: QtBot) -> None:
+    plan = [SaveProxy(3, "Quarterly review – ACME", conflict=("location", "comment"))]
+    dialog = PreviewDialog(plan)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.intro.text() == INTRO
+    assert dialog.tree.topLevelItem(0).text(0) == "Changed on both sides: you decide (1)"
+    assert tree_rows(dialog.tree) == [("Conflict", "Quarterly review – ACME",
+                                       "Both changed location, comment; "
+                                       "the collision dialog will ask")]

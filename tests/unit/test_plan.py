@@ -132,7 +132,7 @@ def test_rule_7_conflict_ask_stays_pending_and_overwrites_nothing() -> None:
     acts = plan(world([p], [item], Priority.ASK))
     assert kinds(acts) == ["SaveProxy"]
     assert acts[0].conflict == ("location",)
-    assert "location" not in acts[0].base
+    assert acts[0].base["location"] == p.base["location"]    # the last agreed value stays
 
 
 def test_rule_7_ask_still_moves_the_fields_that_do_not_conflict() -> None:
@@ -353,3 +353,11 @@ def test_a_write_in_flight_that_never_landed_changes_nothing() -> None:
     p, item = synced()
     p.inflight = {"crm": {"location": "never sent"}}
     assert plan(world([p], [item])) == []
+
+
+def test_rule_7_a_pending_conflict_stays_pending_on_the_next_sync() -> None:
+    p, item = _both_changed()
+    save = plan(world([p], [item], Priority.ASK))[-1]
+    p.base, p.conflict, p.state = save.base, list(save.conflict), "conflict"
+    again = plan(world([p], [item], Priority.ASK))
+    assert again == [] or kinds(again) == ["SaveProxy"] and again[0].conflict == ("location",)

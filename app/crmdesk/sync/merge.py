@@ -18,10 +18,13 @@ class Merge:
     to_local: Fields = field(default_factory=dict)   # CRM changes the calendar/proxy lacks
     conflicts: list[str] = field(default_factory=list)   # pending ("ask", undecided)
     resolved: list[str] = field(default_factory=list)    # decided by priority or the rep
+    unbased: list[str] = field(default_factory=list)     # pending, and never agreed on
 
     def base(self) -> Fields:
-        """The new base: agreed values, but no base for a pending conflict."""
-        return {k: v for k, v in self.agreed.items() if k not in self.conflicts}
+        """The new base.  A pending conflict keeps its last agreed value (both
+        sides still differ from it, so it stays a conflict); one that never had
+        an agreed value gets none."""
+        return {k: v for k, v in self.agreed.items() if k not in self.unbased}
 
 
 def merge(local: Mapping[str, object], crm: Mapping[str, object],
@@ -57,5 +60,7 @@ def _conflict(out: Merge, name: str, l_val: object, c_val: object, b_val: object
         out.agreed[name] = out.to_crm[name] = l_val
         out.resolved.append(name)
     else:
-        out.agreed[name] = b_val if b_val is not _MISSING else c_val
         out.conflicts.append(name)
+        if b_val is _MISSING:
+            out.unbased.append(name)
+        out.agreed[name] = b_val if b_val is not _MISSING else c_val

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QHeaderView, QTableWidget, QTableWidgetItem, QTreeWidget,
                                QTreeWidgetItem)
 
-from crmdesk.sync.actions import Action
+from crmdesk.sync.actions import Action, SaveProxy
 
 SIDES = (("calendar", "Calendar", "In your calendar"), ("crm", "CRM", "In the CRM"))
 VERBS = ("created", "updated", "deleted")
@@ -26,6 +26,11 @@ _SPECIAL = {"CreateFollowUp": "Add a follow-up to-do in CRM",
 def visible(actions: Iterable[Action]) -> list[Action]:
     """The actions a rep would notice: those that touch the calendar or the CRM."""
     return [a for a in actions if a.side in ("calendar", "crm") and a.verb in VERBS]
+
+
+def conflicts(actions: Iterable[Action]) -> list[Action]:
+    """Items changed on both sides that wait for the rep (priority "ask")."""
+    return [a for a in actions if isinstance(a, SaveProxy) and a.conflict]
 
 
 def counts(actions: Iterable[Action]) -> Counter[tuple[str, str]]:
@@ -98,12 +103,25 @@ def actions_tree(actions: Sequence[Action], name: str = "planList") -> QTreeWidg
         for action in mine:
             QTreeWidgetItem(group, [verb_text(action), title_text(action), detail_text(action)])
         group.setExpanded(True)
+    _conflict_group(tree, conflicts(actions))
     header = tree.header()
     header.setStretchLastSection(False)
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
     header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
     return tree
+
+
+def _conflict_group(tree: QTreeWidget, waiting: list[Action]) -> None:
+    if not waiting:
+        return
+    group = QTreeWidgetItem(tree, [f"Changed on both sides: you decide ({len(waiting)})"])
+    group.setFirstColumnSpanned(True)
+    for action in waiting:
+        names = ", ".join(n.replace("_", " ") for n in getattr(action, "conflict", ()))
+        QTreeWidgetItem(group, ["Conflict", title_text(action),
+                                f"Both changed {names}; the collision dialog will ask"])
+    group.setExpanded(True)
 
 
 def tree_rows(tree: QTreeWidget) -> list[tuple[str, str, str]]:

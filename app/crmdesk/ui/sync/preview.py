@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from crmdesk.sync.actions import Action
 from crmdesk.ui.look import plain_label
-from crmdesk.ui.sync.plan_view import actions_tree, counts_table, visible
+from crmdesk.ui.sync.plan_view import actions_tree, conflicts, counts_table, visible
 
 NOTHING_TO_DO = "Nothing to do: the calendar and the CRM agree."
 INTRO = ("Nothing has been changed yet. This is what Synchronize would do now; "
@@ -27,7 +27,7 @@ class PreviewDialog(QDialog):
     def __init__(self, actions: Sequence[Action], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preview of the next Synchronize")
-        self.actions = visible(actions)
+        self.actions = visible(actions) + conflicts(actions)
         self.intro = plain_label(INTRO if self.actions else NOTHING_TO_DO, wrap=True,
                                  name="previewIntro")
         self.counts = counts_table(self.actions)
