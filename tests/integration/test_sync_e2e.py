@@ -231,3 +231,11 @@ def test_done_meeting_in_crm_is_marked_in_the_calendar_and_not_renamed(rep: Rep)
     assert item.fields["status"] is Status.DONE
     assert rep.sync().crm.updated == 0
     assert rep.crm_record(record.id).fields["description"] == "Demo at Soylent"
+
+
+def test_rule_22_every_waiting_conflict_is_in_each_report(rep: Rep) -> None:
+    _conflict(rep, Priority.ASK)
+    assert len(rep.sync().conflicts) == 1
+    second = rep.sync()                   # nothing new, but the conflict still waits
+    assert [c.fields for c in second.conflicts] == [["location"]]
+    assert "1 conflict(s) waiting" in second.summary()

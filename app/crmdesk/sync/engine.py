@@ -72,6 +72,8 @@ def run(job: Job) -> tuple[SyncReport, list[Action]]:
         report.cancelled = True
     elif not job.dry_run:
         _apply(job, world, actions, identity, report, cancel)
+    if not job.dry_run:
+        _still_waiting(job.store, report)
     report.requests = {"calendar": job.calendar.request_count, "crm": job.crm.request_count}
     report.seconds = round(time.monotonic() - started, 3)
     if not job.dry_run:
@@ -103,6 +105,22 @@ def _apply(job: Job, world: World, actions: list[Action], identity: Identity,
 
     job.progress(Progress("Applying changes", 0, groups))
     apply(actions, ctx, replan, cancel)
+
+
+def _still_waiting(store: Any, report: SyncReport) -> None:
+    """Every conflict that still waits for the rep is in the report, not only
+    the ones this sync found."""
+    named = {entry.title for entry in report.conflicts}
+    for proxy in store.proxies():
+        if proxy.state != "conflict":
+            continue
+        title = str((proxy.base or {}).get("description") or
+                    (proxy.crm.fields.get("description") if proxy.crm else "") or "")
+        if title not in named:
+            report.conflicts.append(ReportEntry(
+                key=proxy.uid or f"crm:{proxy.crm_id}", title=title,
+                reason="changed on both sides; waiting for your decision",
+                fields=list(proxy.conflict)))
 
 
 def check_mass_delete(actions: list[Action], world: World, settings: SyncSettings) -> None:
