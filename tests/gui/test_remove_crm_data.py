@@ -134,3 +134,17 @@ def test_failed_deletes_are_listed_and_nothing_local_is_removed(
     assert "\u2022 Planned <b>in</b> the CRM: " in text and "127.0.0.1:9" in text
     assert profile.store_path.exists() and len(service.activities()) == 1
     assert service.password("calendar") == "pw"
+
+
+def test_the_sync_settings_dialog_has_the_remove_button(qtbot: QtBot, window: MainWindow,
+                                                        service: AppService,
+                                                        profile: Profile) -> None:
+    seed_crm_item(profile, "Planned in the CRM")
+    dialog = window.open_sync_settings()
+    qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.remove_flow is not None
+                    and getattr(window.remove_flow, "box", None) is not None, timeout=WAIT_MS)
+    assert "deletes 1 calendar item" in window.remove_flow.box.text()
+    with qtbot.waitSignal(window.remove_flow.finished, timeout=WAIT_MS):
+        window.remove_flow.box.button(QMessageBox.StandardButton.Cancel).click()
+    assert profile.store_path.exists()

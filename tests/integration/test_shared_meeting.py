@@ -1,6 +1,7 @@
 """Rule 2 across reps (seed 004, "a meeting that includes multiple attendees"):
 the organizer and an attendee both share the same meeting from their own
 calendars; the CRM ends with ONE activity whose team holds both of them.
+Then rule 10: when the attendee deletes her copy, she only leaves the team.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def _meeting(uid: str, organizer: str, attendee: str) -> str:
                            attendees=[(attendee, "")])
 
 
-def test_two_reps_sharing_one_meeting_make_one_activity(tmp_path: Path, caldav,
+def test_rule_2_two_reps_sharing_one_meeting_make_one_activity(tmp_path: Path, caldav,
                                                         tryton_server, tryton_rep,
                                                         tryton_rep2) -> None:
     organizer, attendee = tryton_rep, tryton_rep2
@@ -58,6 +59,14 @@ def test_two_reps_sharing_one_meeting_make_one_activity(tmp_path: Path, caldav,
         assert record.owner == organizer.employee_id          # the organizer owns it
         assert attendee.employee_id in record.employees       # the attendee joined the team
         assert rep2.app.item(rep2.key(uid)).share_state.value == "synced"
+
+        # Rule 10: the attendee deletes her copy: she leaves the team, nothing else.
+        rep2.delete_native(uid)
+        assert rep2.sync().crm.deleted == 0
+        record = organizer.connector.read([record.id])[0]
+        assert attendee.employee_id not in record.employees
+        assert attendee.connector.read([record.id]) == []
+        assert rep1.native(uid) is not None and rep1.sync().calendar.deleted == 0
     finally:
         rep1.app.close()
         rep2.app.close()

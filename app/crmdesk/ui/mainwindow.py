@@ -329,6 +329,7 @@ class MainWindow(QMainWindow):
         dialog = SyncSettingsDialog(self.service, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(self.refresh)
+        dialog.remove_requested.connect(self.remove_crm_data)
         dialog.open()
         return dialog
 

@@ -3,7 +3,8 @@ what deleting a shared meeting does in the CRM, and the mass-delete guard."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QGroupBox, QHBoxLayout,
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QDialogButtonBox, QButtonGroup, QCheckBox, QComboBox, QGroupBox, QHBoxLayout,
                                QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
 from crmdesk.settings import DeletePolicy, Priority, Settings
@@ -127,13 +128,27 @@ class SyncPage(QWidget, FormPage):
 class SyncSettingsDialog(SettingsDialog):
     """OK saves the sync section when it changed; Cancel discards."""
 
+    # Emitted when the rep asks to remove all CRM data (rule 23); the dialog
+    # closes without saving and the main window runs the confirmed flow.
+    remove_requested = Signal()
+
     def __init__(self, service: GuiService, parent: QWidget | None = None) -> None:
         super().__init__(service.settings, "Sync settings", parent)
         self._service = service
         self.page = SyncPage()
         self.pages = [self.page]
         self.body.addWidget(self.page)
+        self.remove_button = self.buttons.addButton(
+            "Remove CRM data\u2026", QDialogButtonBox.ButtonRole.ResetRole)
+        self.remove_button.setObjectName("removeCrmData")
+        self.remove_button.setToolTip("Delete the calendar items that came from the CRM, "
+                                      "stop sharing the others, forget the local data")
+        self.remove_button.clicked.connect(self._remove)
         self.finish_layout()
+
+    def _remove(self) -> None:
+        self.reject()
+        self.remove_requested.emit()
 
     def commit(self) -> None:
         if self.changed():
