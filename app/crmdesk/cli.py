@@ -113,14 +113,19 @@ def _sync(service: "AppService", as_json: bool, dry_run: bool,  # noqa: F821
 
 
 def _die_at_step_hook() -> Callable[[str], None]:
-    """Test hook: CRMDESK_TEST_DIE_AT_STEP=N makes the sync SIGKILL itself at
-    its Nth crash point, so the kill test covers every point without sleeping."""
-    die_at = int(os.environ.get("CRMDESK_TEST_DIE_AT_STEP", "0") or 0)
+    """Test hook for the kill test: CRMDESK_TEST_DIE_AT_STEP=N makes the sync
+    SIGKILL itself at its Nth crash point; "NAME#N" at the Nth point whose
+    name contains NAME (e.g. "UID reserved#2").  Unset, it does nothing."""
+    spec = os.environ.get("CRMDESK_TEST_DIE_AT_STEP", "")
+    name, _, count = spec.rpartition("#") if "#" in spec else ("", "", spec)
+    die_at = int(count or 0)
     seen = [0]
 
     def checkpoint(where: str) -> None:
+        if not die_at or name not in where:
+            return
         seen[0] += 1
-        if die_at and seen[0] == die_at:
+        if seen[0] == die_at:
             print(f"crmdesk: test hook: dying {where}", file=sys.stderr, flush=True)
             os.kill(os.getpid(), signal.SIGKILL)
 

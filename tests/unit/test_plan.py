@@ -341,7 +341,7 @@ def test_our_write_that_landed_before_a_crash_is_not_mistaken_for_an_edit() -> N
     # Killed after PUTting comment "B" but before recording it; meanwhile the
     # CRM changed the comment again.  The CRM's newer value must flow.
     p, item = synced()
-    p.inflight = {"calendar": {"comment": "B"}}
+    p.inflight = {"calendar": [{"comment": "B"}]}
     item = replace(item, fields={**item.fields, "comment": "B"})
     p.crm = replace(p.crm, fields={**p.crm.fields, "comment": "C"})
     acts = plan(world([p], [item], Priority.ASK))
@@ -351,7 +351,7 @@ def test_our_write_that_landed_before_a_crash_is_not_mistaken_for_an_edit() -> N
 
 def test_a_write_in_flight_that_never_landed_changes_nothing() -> None:
     p, item = synced()
-    p.inflight = {"crm": {"location": "never sent"}}
+    p.inflight = {"crm": [{"location": "never sent"}]}
     assert plan(world([p], [item])) == []
 
 
@@ -361,3 +361,17 @@ def test_rule_7_a_pending_conflict_stays_pending_on_the_next_sync() -> None:
     p.base, p.conflict, p.state = save.base, list(save.conflict), "conflict"
     again = plan(world([p], [item], Priority.ASK))
     assert again == [] or kinds(again) == ["SaveProxy"] and again[0].conflict == ("location",)
+
+
+def test_a_calendar_item_we_created_before_a_crash_is_ours_not_a_conflict() -> None:
+    # Killed after creating the item for a CRM activity but before recording a
+    # base; meanwhile the CRM changed the comment again.  It must just flow.
+    record = crm(integration_id="", origin=Origin.CRM, comment="Note 6")
+    item = native("crm-5@test", comment="Note 6")
+    p = proxy(uid="crm-5@test", href=item.href, record=replace(record, fields={
+        **record.fields, "comment": "Note 7"}), base=None, origin=Origin.CRM)
+    # ... and a later write of the comment was recorded but never sent.
+    p.inflight = {"calendar": [dict(item.fields), {"comment": "Note 11"}]}
+    acts = plan(world([p], [item]))
+    assert [a for a in acts if isinstance(a, UpdateNative)][0].changes == {"comment": "Note 7"}
+    assert not acts[-1].conflict

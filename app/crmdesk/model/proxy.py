@@ -30,6 +30,6 @@ class ProxyRow:
     detached: bool = False       # calendar item removed, CRM activity kept (rule 9 variants)
     invitees: bool = False       # the calendar item, when last seen, invited others
     # Writes sent but not yet confirmed by a SaveProxy, per side ("calendar",
-    # "crm"): after a crash, a side holding exactly these values holds our own
-    # write, not a user's edit.
-    inflight: dict[str, Fields] = field(default_factory=dict)
+    # "crm"), oldest first: after a crash, a side holding a value one of these
+    # writes carried holds our own write, not a user's edit.
+    inflight: dict[str, list[Fields]] = field(default_factory=dict)

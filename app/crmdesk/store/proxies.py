@@ -29,8 +29,8 @@ def _proxy(row: sqlite3.Row) -> ProxyRow:
         conflict=json.loads(row["conflict"]), resolution=json.loads(row["resolution"]),
         unshare=bool(row["unshare"]), detached=bool(row["detached"]),
         invitees=bool(row["invitees"]),
-        inflight={side: fields_from_json(values)
-                  for side, values in json.loads(row["inflight"]).items()},
+        inflight={side: [fields_from_json(write) for write in writes]
+                  for side, writes in json.loads(row["inflight"]).items()},
     )
 
 
@@ -111,8 +111,8 @@ class ProxyTables:
         if origin is not _UNSET:
             cols["origin"] = str(origin)
         if inflight is not _UNSET:
-            cols["inflight"] = json.dumps({side: fields_to_json(values)
-                                           for side, values in inflight.items()})
+            cols["inflight"] = json.dumps({side: [fields_to_json(write) for write in writes]
+                                           for side, writes in inflight.items()})
         if not cols:
             return
         cols["updated"] = _now()

@@ -158,7 +158,9 @@ def _in_flight(ctx: Context, proxy_id: int, side: str, changes: Fields) -> None:
     """Note a write before sending it (see ProxyRow.inflight)."""
     proxy = ctx.store.proxy(proxy_id)
     if proxy is not None and changes:
-        ctx.store.update_proxy(proxy_id, inflight={**proxy.inflight, side: dict(changes)})
+        writes = [*proxy.inflight.get(side, []), dict(changes)]
+        ctx.store.update_proxy(proxy_id, inflight={**proxy.inflight, side: writes})
+        ctx.checkpoint(f"{side} write recorded, not sent")
 
 
 def _update_crm(a: UpdateCrm, ctx: Context) -> bool:
@@ -211,6 +213,8 @@ def _create_native(a: CreateNative, ctx: Context) -> bool:
     # Remember the UID before the PUT: a run killed here finds the item by UID
     # next time instead of creating a second one.
     ctx.store.update_proxy(a.proxy_id, uid=a.uid, href=None, native_pending=True)
+    _in_flight(ctx, a.proxy_id, "calendar", a.fields)
+    ctx.checkpoint("UID reserved, not sent")
     try:
         item = ctx.calendar.create(ctx.calendar_url, a.uid, ical)
     except StaleWrite:

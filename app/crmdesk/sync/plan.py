@@ -111,14 +111,15 @@ def plan_proxy(world: World, proxy: ProxyRow, linked: set[str] | None = None) ->
     return _merge_actions(world, proxy, native, title)
 
 
-def settle_inflight(base: Fields, inflight: Mapping[str, Fields], local: Fields,
+def settle_inflight(base: Fields, inflight: Mapping[str, Sequence[Fields]], local: Fields,
                     crm: Fields) -> Fields:
     """A write of ours that landed before a crash is agreed, not a user's edit."""
     settled = dict(base)
     for side, values in (("calendar", local), ("crm", crm)):
-        for name, value in inflight.get(side, {}).items():
-            if values.get(name) == value:
-                settled[name] = value
+        for write in inflight.get(side, ()):
+            for name, value in write.items():
+                if values.get(name) == value:
+                    settled[name] = value
     return settled
 
 
@@ -221,8 +222,7 @@ def _merge_actions(world: World, proxy: ProxyRow, native: NativeItem | None,
         # other and only two different values are a conflict.
         local = crm_fields if native is None else local
         base = with_defaults({})
-    else:
-        base = settle_inflight(base, proxy.inflight, local, crm_fields)
+    base = settle_inflight(base, proxy.inflight, local, crm_fields)
     result = merge(local, crm_fields, base, world.settings.priority, proxy.resolution)
     actions: list[Action] = []
     uid = native.uid if native else (proxy.uid or _new_uid(world, proxy))
