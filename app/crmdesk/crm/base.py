@@ -53,6 +53,17 @@ class Connector(Protocol):
                         owner: int | None) -> CrmRecord | None:
         """Natural key 2 (rule 2)."""
 
+    def find_by_integration_ids(self, integration_ids: Sequence[str],
+                                owner: int | None) -> dict[str, CrmRecord]:
+        """Natural key 1 for many items at once, in a few requests."""
+
+    def find_by_subjects(self, keys: Sequence[tuple[str, datetime | None]],
+                         owner: int | None) -> dict[tuple[str, datetime | None], CrmRecord]:
+        """Natural key 2 for many items at once, in a few requests."""
+
+    def write_integration_ids(self, items: Sequence[tuple[int, str, str]]) -> list[CrmRecord]:
+        """Write back many (record id, UID, timestamp) at once (rule 1)."""
+
     def create(self, items: Sequence[NewActivity]) -> list[CrmRecord]: ...
 
     def write(self, record_id: int, changes: Fields, timestamp: str,

@@ -27,6 +27,7 @@ MODEL = "crm.activity"
 # The feed's next `since` is this much before the server's clock, so that
 # rows stamped by transactions still running during a read come again.
 WATERMARK_OVERLAP = timedelta(minutes=2)
+BATCH = 500          # ids per request: well under SQLite's bound-variable limit
 EXTRA_FIELDS = ("needs_review", "review_reason", "repeating", "repeating_type",
                 "repeating_expires", "exceptions", "series", "company")
 _WRITABLE = frozenset(ALL_FIELDS) | frozenset(EXTRA_FIELDS) | {"owner", "employees"}
@@ -189,11 +190,56 @@ class TrytonConnector:
         found = self._search(domain, 1)
         return found[0] if found else None
 
+    def find_by_integration_ids(self, integration_ids: Sequence[str],
+                                owner: int | None) -> dict[str, CrmRecord]:
+        """Natural key 1 for many items: one request per BATCH ids (rule 2)."""
+        found: dict[str, CrmRecord] = {}
+        for chunk in _chunks(sorted(set(integration_ids)), BATCH):
+            domain: list[Any] = [("integration_id", "in", chunk)]
+            if owner is not None:
+                domain.append(("owner", "=", owner))
+            for record in self._search(domain):
+                found.setdefault(record.integration_id, record)
+        return found
+
+    def find_by_subjects(self, keys: Sequence[tuple[str, datetime | None]],
+                         owner: int | None) -> dict[tuple[str, datetime | None], CrmRecord]:
+        """Natural key 2 for many items: search by subject, match the start here."""
+        wanted = set(keys)
+        found: dict[tuple[str, datetime | None], CrmRecord] = {}
+        for chunk in _chunks(sorted({d for d, _ in wanted}), BATCH):
+            domain: list[Any] = [("description", "in", chunk)]
+            if owner is not None:
+                domain.append(("owner", "=", owner))
+            for record in self._search(domain):
+                key = (record.fields.get("description", ""), record.fields.get("planned_start"))
+                if key in wanted:
+                    found.setdefault(key, record)
+        return found
+
+    def write_integration_ids(self, items: Sequence[tuple[int, str, str]]) -> list[CrmRecord]:
+        """Rule 1 write-back for many records (id, uid, timestamp): two requests
+        per BATCH; a stale record makes its batch fall back to one by one."""
+        written: list[CrmRecord] = []
+        for chunk in _chunks(list(items), BATCH):
+            args: list[Any] = []
+            for record_id, uid, _ in chunk:
+                args += [[record_id], {"integration_id": uid or None}]
+            stamps = {f"{MODEL},{rid}": ts for rid, _, ts in chunk if ts}
+            try:
+                self._call("write", *args, context={"_timestamp": stamps})
+            except errors.StaleWrite:
+                written += [self.write(rid, {}, ts, uid) for rid, uid, ts in chunk]
+                continue
+            written += self.read([rid for rid, _, _ in chunk])
+        return written
+
     def create(self, items: Sequence[NewActivity]) -> list[CrmRecord]:
-        if not items:
-            return []
-        rows = self._call("sync_create", [new_activity_values(item) for item in items])
-        return [record_from_row(row) for row in rows]
+        created: list[CrmRecord] = []
+        for chunk in _chunks(list(items), BATCH):
+            rows = self._call("sync_create", [new_activity_values(item) for item in chunk])
+            created += [record_from_row(row) for row in rows]
+        return created
 
     def write(self, record_id: int, changes: Fields, timestamp: str,
               integration_id: str | None = None) -> CrmRecord:
@@ -281,3 +327,7 @@ class TrytonConnector:
 
 def _email(row: Mapping[str, Any] | None) -> str:
     return str((row or {}).get("email") or "").strip().lower()
+
+
+def _chunks(items: list[Any], size: int) -> list[list[Any]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]

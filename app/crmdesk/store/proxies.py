@@ -65,6 +65,12 @@ class ProxyTables:
         row = self._x("SELECT * FROM proxy WHERE crm_id=?", (crm_id,)).fetchone()
         return None if row is None else _proxy(row)
 
+    def linked_crm_ids(self) -> set[int]:
+        return {r[0] for r in self._x("SELECT crm_id FROM proxy WHERE crm_id IS NOT NULL")}
+
+    def linked_hrefs(self) -> set[str]:
+        return {r[0] for r in self._x("SELECT href FROM proxy WHERE href IS NOT NULL")}
+
     def proxies_by_href(self) -> dict[str, ProxyRow]:
         rows = self._x("SELECT * FROM proxy WHERE href IS NOT NULL")
         return {r["href"]: _proxy(r) for r in rows}

@@ -20,6 +20,7 @@ from crmdesk.pim.base import CalendarClient
 from crmdesk.sync.actions import (Action, CreateCrm, CreateFollowUp, CreateNative, DeleteCrm,
                                   DeleteNative, Detach, DropProxy, LeaveTeam, LinkNative,
                                   SaveProxy, UpdateCrm, UpdateNative)
+from crmdesk.sync.batch import create_crm_batch, write_back_uids
 from crmdesk.sync.report import CancelToken, ReportEntry, SyncReport
 
 
@@ -50,18 +51,27 @@ class Context:
     # Called at every point where a crash could happen (before and after each
     # action); the kill test uses it to die at step N.
     checkpoint: Callable[[str], None] = lambda where: None
+    # (proxy id, CRM id, UID, timestamp) of UID write-backs sent in one batch
+    deferred_uids: list[tuple[int, int, str, str]] = field(default_factory=list)
 
 
 Replan = Callable[[int], list[Action]]
 
 
 def apply(actions: Sequence[Action], ctx: Context, replan: Replan, cancel: CancelToken) -> None:
-    for proxy_id, group in groupby(actions, key=lambda a: a.proxy_id):
-        if cancel.cancelled:
-            ctx.report.cancelled = True
-            return
-        apply_group(proxy_id, list(group), ctx, replan)
-        ctx.on_step()
+    created = create_crm_batch([a for a in actions if isinstance(a, CreateCrm)], ctx)
+    try:
+        for proxy_id, group in groupby(actions, key=lambda a: a.proxy_id):
+            if cancel.cancelled:
+                ctx.report.cancelled = True
+                return
+            todo = list(group)
+            if proxy_id in created:       # the batch made or linked its record
+                todo = replan(proxy_id)
+            apply_group(proxy_id, todo, ctx, replan)
+            ctx.on_step()
+    finally:
+        write_back_uids(ctx)
 
 
 def apply_group(proxy_id: int, group: list[Action], ctx: Context, replan: Replan,
@@ -164,6 +174,10 @@ def _in_flight(ctx: Context, proxy_id: int, side: str, changes: Fields) -> None:
 
 
 def _update_crm(a: UpdateCrm, ctx: Context) -> bool:
+    if not a.changes and a.integration_id:
+        # Only the UID to write back: sent with the others after the loop.
+        ctx.deferred_uids.append((a.proxy_id, a.crm_id, a.integration_id, a.timestamp))
+        return False
     _in_flight(ctx, a.proxy_id, "crm", a.changes)
     try:
         record = ctx.crm.write(a.crm_id, a.changes, a.timestamp, a.integration_id)

@@ -96,12 +96,15 @@ def _apply(job: Job, world: World, actions: list[Action], identity: Identity,
                   mirror=dict(world.mirror), report=report, on_step=step,
                   checkpoint=job.checkpoint)
 
+    by_uid = world.by_uid
+
     def replan(proxy_id: int) -> list[Action]:
         proxy = job.store.proxy(proxy_id)
         if proxy is None:
             return []
-        fresh = World([proxy], ctx.mirror, identity, job.settings, world.now, job.uid_namespace)
-        return plan_proxy(fresh, proxy, {p.href for p in job.store.proxies() if p.href})
+        fresh = World([proxy], ctx.mirror, identity, job.settings, world.now, job.uid_namespace,
+                      by_uid=by_uid, linked_hrefs=job.store.linked_hrefs)
+        return plan_proxy(fresh, proxy)
 
     job.progress(Progress("Applying changes", 0, groups))
     apply(actions, ctx, replan, cancel)

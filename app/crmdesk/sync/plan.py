@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from crmdesk.model import (CRM_ONLY_FIELDS, NATIVE_FIELDS, DisplayIn, Fields, Identity,
                            NativeItem, Origin, ProxyRow, component_for)
@@ -34,6 +34,8 @@ class World:
     now: datetime
     uid_namespace: str = "crmdesk"            # makes CRM-born UIDs unique per CRM
     by_uid: dict[str, NativeItem] = field(default_factory=dict)
+    # Hrefs already linked to a proxy, asked for only when correlating (rule 3).
+    linked_hrefs: Callable[[], set[str]] | None = None
 
     def __post_init__(self) -> None:
         if not self.by_uid:
@@ -86,7 +88,6 @@ def in_window(world: World, fields: Fields) -> bool:
 
 def plan_proxy(world: World, proxy: ProxyRow, linked: set[str] | None = None) -> list[Action]:
     """The actions one proxy needs now."""
-    linked = linked if linked is not None else {p.href for p in world.proxies if p.href}
     native = _native_of(world, proxy)
     title = _title(proxy, native)
     native_gone = proxy.href is not None and native is None and not proxy.native_pending
@@ -104,6 +105,9 @@ def plan_proxy(world: World, proxy: ProxyRow, linked: set[str] | None = None) ->
         return [CreateCrm(proxy.id, title, uid=native.uid, fields=local_side(proxy, native),
                           organizer=native.organizer)]
     if native is None and proxy.href is None and not proxy.native_pending:
+        if linked is None:
+            linked = (world.linked_hrefs() if world.linked_hrefs
+                      else {p.href for p in world.proxies if p.href})
         found = _correlate_native(world, proxy, linked)
         if found is not None:
             return [LinkNative(proxy.id, title, href=found.href, uid=found.uid),

@@ -1,0 +1,106 @@
+"""Batched CRM work (issue 7): never one query per item.
+
+The natural-key checks (rule 2) and the creates of many shares take a few
+requests in all, and the UID write-backs (rule 1) of many new calendar
+items one request per few hundred.  Both stay idempotent for crash safety:
+an interrupted batch create is found again by key 1 on the next run.  When a
+batch call fails, the items fall back to the one-by-one path, where each
+failure stays with its own item.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from crmdesk.crm.base import NewActivity
+from crmdesk.errors import CrmDeskError
+from crmdesk.model import CrmRecord, Origin
+from crmdesk.sync.actions import CreateCrm
+from crmdesk.sync.report import ReportEntry
+
+if TYPE_CHECKING:
+    from crmdesk.sync.apply import Context
+
+
+def create_crm_batch(actions: list[CreateCrm], ctx: "Context") -> set[int]:
+    """Correlate then create; returns the proxy ids that now have their record."""
+    if len(actions) < 2:
+        return set()
+    try:
+        return _create_all(actions, ctx)
+    except CrmDeskError:
+        return set()     # one by one instead: each item gets its own error
+
+
+def _create_all(actions: list[CreateCrm], ctx: "Context") -> set[int]:
+    me = ctx.identity.employee_id
+    taken = ctx.store.linked_crm_ids()
+    done: set[int] = set()
+    by_uid = ctx.crm.find_by_integration_ids([a.uid for a in actions], me)
+    rest = [a for a in actions if not _link(ctx, a, by_uid.get(a.uid), taken, done)]
+    rest = [a for a in rest if not _join(ctx, a, taken, done)]
+    if rest:
+        keys = [(a.fields["description"], a.fields["planned_start"]) for a in rest]
+        by_subject = ctx.crm.find_by_subjects(keys, me)
+        rest = [a for a, key in zip(rest, keys)
+                if not _link(ctx, a, by_subject.get(key), taken, done)]
+    if rest:
+        ctx.checkpoint("before CreateCrm")
+        records = ctx.crm.create([NewActivity(fields=a.fields, integration_id=a.uid,
+                                              origin=str(Origin.CALENDAR), owner=me)
+                                  for a in rest])
+        for action, record in zip(rest, records):
+            _store(ctx, action, record)
+            ctx.report.crm.created += 1
+            done.add(action.proxy_id)
+        ctx.checkpoint("after CreateCrm")
+    return done
+
+
+def _link(ctx: "Context", action: CreateCrm, record: CrmRecord | None, taken: set[int],
+          done: set[int], how: str = "linked to") -> bool:
+    if record is None or record.id in taken:
+        return False
+    taken.add(record.id)
+    done.add(action.proxy_id)
+    _store(ctx, action, record)
+    ctx.report.linked.append(ReportEntry(key=action.uid, title=action.title,
+                                         reason=f"{how} existing CRM activity {record.id}"))
+    return True
+
+
+def _join(ctx: "Context", action: CreateCrm, taken: set[int], done: set[int]) -> bool:
+    """Someone else's meeting: join the organizer's activity (rule 2 across reps)."""
+    if not action.organizer or action.organizer in ctx.identity.emails:
+        return False
+    record = ctx.crm.join_shared(action.uid, action.organizer)
+    return _link(ctx, action, record, taken, done, "joined the team of")
+
+
+def _store(ctx: "Context", action: CreateCrm, record: CrmRecord) -> None:
+    # As in the one-by-one path: the calendar's view is the base, so where a
+    # record found by natural key differs, the CRM's values win.
+    ctx.store.update_proxy(action.proxy_id, crm=record, crm_deleted=False, base=action.fields,
+                           state="synced", detail="")
+
+
+def write_back_uids(ctx: "Context") -> None:
+    """Rule 1 for every new calendar item of this sync, in a few requests."""
+    pending, ctx.deferred_uids = ctx.deferred_uids, []
+    if not pending:
+        return
+    ctx.checkpoint("before UpdateCrm")
+    try:
+        records = ctx.crm.write_integration_ids([(crm_id, uid, ts)
+                                                 for _, crm_id, uid, ts in pending])
+    except CrmDeskError as exc:
+        for proxy_id, _, uid, _ in pending:
+            ctx.report.errors.append(ReportEntry(
+                key=uid, title=uid, reason=f"the CRM did not take the calendar UID ({exc}); "
+                                           "it is sent again next time"))
+        return
+    by_id = {record.id: record for record in records}
+    for proxy_id, crm_id, _, _ in pending:
+        if crm_id in by_id and ctx.store.proxy(proxy_id) is not None:
+            ctx.store.update_proxy(proxy_id, crm=by_id[crm_id])
+    ctx.checkpoint("after UpdateCrm")
