@@ -168,6 +168,10 @@ def test_cli_sync_json_report(rep: Rep, capsys: pytest.CaptureFixture[str]) -> N
     assert report["calendar"] == {"created": 1, "updated": 0, "deleted": 0}
     assert set(report["crm"]) == {"created", "updated", "deleted"}
     assert report["conflicts"] == [] and report["skipped"] == []
+    # Issue 7: per-sync metrics for the bench and for support.
+    assert set(report["requests"]) == set(report["bytes"]) == {"calendar", "crm"}
+    assert report["bytes"]["calendar"]["sent"] > 0 and report["bytes"]["crm"]["received"] > 0
+    assert set(report["phases"]) == {"sign in", "read calendar", "read CRM", "plan", "apply"}
 
 
 def test_cli_share_works_offline_and_uploads_at_next_sync(rep: Rep,

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from crmdesk import errors
 from crmdesk.crm.base import ChangeFeed, NewActivity
 from crmdesk.crm.tryton_rpc import SERVER, TrytonRpc, decode_value, encode_value
+from crmdesk.traffic import Traffic
 from crmdesk.model import ALL_FIELDS, CrmRecord, Fields, Identity, Origin, Reference
 from crmdesk.model import normalize_fields
 
@@ -130,6 +131,10 @@ class TrytonConnector:
         verify: bool | str = ca_bundle if (verify_tls and ca_bundle) else verify_tls
         self.rpc = TrytonRpc(url, database, username, password, verify=verify, timeout=timeout)
         self.identity: Identity | None = None
+
+    @property
+    def traffic(self) -> Traffic:
+        return self.rpc.traffic
 
     @property
     def request_count(self) -> int:

@@ -18,6 +18,7 @@ import requests
 
 from crmdesk import errors
 from crmdesk.netreason import network_reason
+from crmdesk.traffic import Traffic
 
 SERVER = "Tryton"
 _ACCESS_WORDS = ("not allowed", "access")
@@ -74,6 +75,7 @@ class TrytonRpc:
         self._password = password
         self.endpoint = f"{self.url}/{database}/rpc/"
         self.session = requests.Session()
+        self.traffic = Traffic.attach(self.session)
         self.session.verify = verify
         self.timeout = timeout
         self.request_count = 0

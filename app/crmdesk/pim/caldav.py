@@ -32,6 +32,7 @@ from crmdesk.errors import (
     UnreachableError, UserError,
 )
 from crmdesk.netreason import network_reason
+from crmdesk.traffic import Traffic
 from crmdesk.model import NativeItem
 from crmdesk.pim.base import CalendarInfo, Delta
 from crmdesk.pim.ical import parse_item
@@ -81,6 +82,7 @@ class CalDavClient:
         self.request_count = 0
         self._timeout = timeout
         self._session = requests.Session()
+        self.traffic = Traffic.attach(self._session)
         self._session.auth = (username, password)      # requests sends it pre-emptively
         # Passed on every request: a Session's own `verify` loses to REQUESTS_CA_BUNDLE.
         self._verify: bool | str = ca_bundle or verify_tls

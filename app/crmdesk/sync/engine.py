@@ -8,9 +8,10 @@ planned, so a sync killed at any point restarts from consistent states.
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from crmdesk.crm.base import Connector
 from crmdesk.model import Identity, NativeItem, Origin
@@ -50,36 +51,69 @@ def run(job: Job) -> tuple[SyncReport, list[Action]]:
     cancel = job.cancel or CancelToken()
     report = SyncReport()
     now = job.now or datetime.now(timezone.utc)
-    job.progress(Progress("Signing in to the CRM"))
+    phase = _Phases(report.phases)
+    with phase("sign in"):
+        job.progress(Progress("Signing in to the CRM"))
+        identity = _sign_in(job)
+    with phase("read calendar"):
+        job.progress(Progress("Reading the calendar"))
+        gather_calendar(job, identity, now, report)
+    job.checkpoint("calendar read")
+    with phase("read CRM"):
+        job.progress(Progress("Reading the CRM"))
+        gather_crm(job)
+        job.checkpoint("CRM read")
+        refresh_references(job)
+    with phase("plan"):
+        world = World(job.store.proxies(), job.store.mirror_all(), identity, job.settings,
+                      now, job.uid_namespace)
+        actions = plan(world)
+        if not job.dry_run and not job.allow_mass_delete:
+            check_mass_delete(actions, world, job.settings)
+    with phase("apply"):
+        if cancel.cancelled:
+            report.cancelled = True
+        elif not job.dry_run:
+            _apply(job, world, actions, identity, report, cancel)
+    _finish(job, report, now, started)
+    return report, actions
+
+
+def _sign_in(job: Job) -> Identity:
     cached = _cached_identity(job.store)
     identity = job.crm.login(cached)
     if identity != cached:
         job.store.set_json("identity", _identity_json(identity))
         job.store.set_meta("identity_fetched", str(time.time()))
-    job.progress(Progress("Reading the calendar"))
-    gather_calendar(job, identity, now, report)
-    job.checkpoint("calendar read")
-    job.progress(Progress("Reading the CRM"))
-    gather_crm(job)
-    job.checkpoint("CRM read")
-    refresh_references(job)
-    world = World(job.store.proxies(), job.store.mirror_all(), identity, job.settings, now,
-                  job.uid_namespace)
-    actions = plan(world)
-    if not job.dry_run and not job.allow_mass_delete:
-        check_mass_delete(actions, world, job.settings)
-    if cancel.cancelled:
-        report.cancelled = True
-    elif not job.dry_run:
-        _apply(job, world, actions, identity, report, cancel)
+    return identity
+
+
+def _finish(job: Job, report: SyncReport, now: datetime, started: float) -> None:
     if not job.dry_run:
         _still_waiting(job.store, report)
     report.requests = {"calendar": job.calendar.request_count, "crm": job.crm.request_count}
+    report.bytes = {side: traffic.to_json() for side, traffic in (
+        ("calendar", getattr(job.calendar, "traffic", None)),
+        ("crm", getattr(job.crm, "traffic", None))) if traffic is not None}
     report.seconds = round(time.monotonic() - started, 3)
     if not job.dry_run:
         job.store.add_report(report.to_json())
         job.store.set_meta("last_sync", now.isoformat(timespec="seconds"))
-    return report, actions
+
+
+class _Phases:
+    """`with phase("name"):` adds the block's wall time to report.phases."""
+
+    def __init__(self, into: dict[str, float]) -> None:
+        self.into = into
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        began = time.monotonic()
+        try:
+            yield
+        finally:
+            self.into[name] = round(self.into.get(name, 0.0) + time.monotonic() - began, 4)
 
 
 def _apply(job: Job, world: World, actions: list[Action], identity: Identity,

@@ -33,6 +33,8 @@ class SyncReport:
     errors: list[ReportEntry] = field(default_factory=list)
     linked: list[ReportEntry] = field(default_factory=list)   # correlations made
     requests: dict[str, int] = field(default_factory=dict)    # per server
+    bytes: dict[str, dict[str, int]] = field(default_factory=dict)   # per server: sent/received
+    phases: dict[str, float] = field(default_factory=dict)    # seconds per phase
     seconds: float = 0.0
     cancelled: bool = False
 
