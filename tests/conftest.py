@@ -9,6 +9,8 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
+from crmdesk.settings.secrets import forget_session
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 pytest_plugins = ["tests.fixtures.tryton", "tests.fixtures.caldav"]
@@ -43,3 +45,4 @@ def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> InMemoryKeyring:
     monkeypatch.delenv("CRMDESK_CALDAV_PASSWORD", raising=False)
     yield backend
     keyring.set_keyring(previous)
+    forget_session()          # session passwords (no-keyring fallback) must not leak

@@ -1,9 +1,11 @@
-"""The `crmdesk` command: gui (default), sync, share, unshare, status, demo."""
+"""The `crmdesk` command: gui (default), sync, share, unshare, status, demo, diagnostics."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import logging
 import os
 import signal
 import sys
@@ -13,7 +15,11 @@ from typing import Callable, Sequence
 from crmdesk import __version__
 from crmdesk.errors import CrmDeskError, MassDeleteBlocked, UserError
 from crmdesk.messages import describe
+from crmdesk.logs import setup_logging, shutdown_logging
 from crmdesk.settings import Profile
+from crmdesk.settings.secrets import SIDE_NAMES, keyring_notice, remember_for_session
+
+log = logging.getLogger("crmdesk.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="start local demo servers with a rep's week, open the GUI")
     demo.add_argument("--serve", action="store_true",
                       help="only start the servers; print URLs and credentials")
+    diagnostics = sub.add_parser("diagnostics", help=(
+        "write a zip for a support ticket: logs, the last sync reports and the settings, "
+        "without passwords"))
+    diagnostics.add_argument("--output", "-o", type=Path, metavar="FILE", help=(
+        "the zip to write, or a folder for it (default: the current folder)"))
     return parser
 
 
@@ -49,13 +60,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     profile = Profile.at(args.profile_dir) if args.profile_dir else Profile.default()
     try:
+        setup_logging(profile)
+    except OSError as exc:
+        print(f"crmdesk: not logging to {profile.log_dir}: {exc}", file=sys.stderr)
+    log.info("command: %s", args.command or "gui")
+    if (args.command or "gui") == "gui" and os.environ.get("CRMDESK_SMOKE_TEST"):
+        from crmdesk.ui.smoke import arm_smoke_check   # packaging/smoke-test-linux.sh
+        arm_smoke_check()
+    try:
         return _dispatch(args, profile)
     except CrmDeskError as exc:
+        log.warning("%s stopped: %s", args.command or "gui", describe(exc))
         print(f"crmdesk: {describe(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        log.warning("interrupted")
         print("crmdesk: interrupted; the next sync finishes the work.", file=sys.stderr)
         return 130
+    finally:
+        shutdown_logging()
 
 
 def _dispatch(args: argparse.Namespace, profile: Profile) -> int:
@@ -63,6 +86,8 @@ def _dispatch(args: argparse.Namespace, profile: Profile) -> int:
     if command == "demo":
         from crmdesk.demo import run_demo
         return run_demo(profile if args.profile_dir else None, serve_only=args.serve)
+    if command == "diagnostics":
+        return _diagnostics(profile, args.output)
     from crmdesk.service import AppService
     service = AppService(profile)
     try:
@@ -82,6 +107,7 @@ def _dispatch(args: argparse.Namespace, profile: Profile) -> int:
 
 def _sync(service: "AppService", as_json: bool, dry_run: bool,  # noqa: F821
           allow_mass_delete: bool) -> int:
+    _ask_missing_passwords(service)
     try:
         report, actions = service.run_sync(dry_run=dry_run, allow_mass_delete=allow_mass_delete,
                                            checkpoint=_die_at_step_hook())
@@ -105,10 +131,51 @@ def _sync(service: "AppService", as_json: bool, dry_run: bool,  # noqa: F821
                                ("Errors", report.errors)):
             for entry in entries:
                 print(f"  {title[:-1]}: {entry.title or entry.key}: {entry.reason}")
+    log.info("sync finished: %s", report.summary())
     if report.errors:
         print(f"crmdesk: {len(report.errors)} item(s) could not be synchronized; "
               "they are retried next time", file=sys.stderr)
         return 1
+    return 0
+
+
+def _ask_missing_passwords(service: "AppService") -> None:  # noqa: F821
+    """In a terminal, ask for each password neither the environment nor a keyring has.
+
+    The answer lives in this process only (secrets.remember_for_session);
+    without a terminal the sync stops with the usual "no password" error.
+    """
+    if not sys.stdin.isatty():
+        return
+    told = False
+    for side, section in (("crm", service.settings.crm), ("calendar", service.settings.calendar)):
+        if not (section.url and section.username) or service.password(side) is not None:
+            continue
+        notice = keyring_notice()
+        if notice and not told:
+            print(f"crmdesk: {notice}", file=sys.stderr)
+            told = True
+        password = getpass.getpass(
+            f"{SIDE_NAMES[side]} password for {section.username} at {section.url}: ")
+        if password:
+            remember_for_session(side, section.url, section.username, password)
+
+
+def _diagnostics(profile: Profile, output: Path | None) -> int:
+    """Write the support zip; works on a profile the app can't open, too."""
+    from crmdesk.diagnostics import export_diagnostics, export_profile
+    from crmdesk.service import AppService
+    target = output or Path.cwd()
+    try:
+        service = AppService(profile)
+    except CrmDeskError as exc:
+        path = export_profile(profile, target, exc)
+    else:
+        try:
+            path = export_diagnostics(service, target)
+        finally:
+            service.close()
+    print(f"Diagnostics written to {path} (no passwords; attach it to your support ticket).")
     return 0
 
 

@@ -23,7 +23,7 @@ from crmdesk.service_types import (ConflictView, ItemView, ProgressCallback, Sha
                                    Status)
 from crmdesk.settings import CalendarSettings, CrmSettings, Profile, Settings
 from crmdesk.settings import load_settings, save_settings
-from crmdesk.settings.secrets import get_password, set_password
+from crmdesk.settings.secrets import get_password, store_password
 from crmdesk.store import Store
 from crmdesk.sync import engine
 from crmdesk.sync.actions import Action
@@ -116,11 +116,12 @@ class AppService:
     # -- settings and connections ---------------------------------------
     def save_settings(self, settings: Settings, crm_password: str | None = None,
                       calendar_password: str | None = None) -> None:
+        # Without a system keyring, store_password keeps them for this session only.
         if crm_password:
-            set_password("crm", settings.crm.url, settings.crm.username, crm_password)
+            store_password("crm", settings.crm.url, settings.crm.username, crm_password)
         if calendar_password:
-            set_password("calendar", settings.calendar.url, settings.calendar.username,
-                         calendar_password)
+            store_password("calendar", settings.calendar.url, settings.calendar.username,
+                           calendar_password)
         save_settings(self.profile, settings)
         self.settings = settings.copy()
 
