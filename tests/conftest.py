@@ -9,7 +9,7 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
-from crmdesk.settings.secrets import forget_session
+from crmdesk.settings.secrets import forget_known_secrets, forget_session
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -46,3 +46,4 @@ def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> InMemoryKeyring:
     yield backend
     keyring.set_keyring(previous)
     forget_session()          # session passwords (no-keyring fallback) must not leak
+    forget_known_secrets()    # nor the passwords one test registered for log masking

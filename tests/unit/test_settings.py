@@ -22,7 +22,7 @@ def test_round_trip_keeps_the_documented_names(tmp_path: Path) -> None:
     for key in ("[crm]", "url", "database", "username", "verify_tls", "ca_bundle", "[calendar]",
                 "calendar =", "[sync]", "priority", "calendar_past_days",
                 "calendar_future_days", "todo_past_days", "todo_future_days",
-                "share_new_items"):
+                "share_new_items", "auto_sync_minutes"):
         assert key in text
     assert load_settings(profile) == s
 
@@ -36,6 +36,9 @@ def test_missing_file_gives_defaults_with_tls_verified(tmp_path: Path) -> None:
     ('[sync]\npriority = "sometimes"\n', "sync.priority"),
     ('[sync]\ncalendar_past_days = "ten"\n', "sync.calendar_past_days"),
     ('[sync]\ntodo_future_days = -1\n', "sync.todo_future_days"),
+    ('[sync]\nauto_sync_minutes = 2\n', "sync.auto_sync_minutes"),
+    ('[sync]\nauto_sync_minutes = 1441\n', "sync.auto_sync_minutes"),
+    ('[sync]\nauto_sync_minutes = 1.5\n', "sync.auto_sync_minutes"),
     ('[crm]\nverify_tls = "yes"\n', "crm.verify_tls"),
     ('[crm]\nurl = 5\n', "crm.url"),
     ('[crm]\nadress = "x"\n', "crm.adress"),
@@ -48,6 +51,14 @@ def test_bad_value_names_its_key(tmp_path: Path, text: str, key: str) -> None:
     with pytest.raises(SettingsError) as info:
         load_settings(profile)
     assert info.value.key == key
+
+
+def test_automatic_sync_is_off_by_default_and_takes_minutes(tmp_path: Path) -> None:
+    profile = Profile.at(tmp_path)
+    assert load_settings(profile).sync.auto_sync_minutes == 0
+    for minutes in (0, 5, 30, 1440):
+        profile.settings_path.write_text(f"[sync]\nauto_sync_minutes = {minutes}\n")
+        assert load_settings(profile).sync.auto_sync_minutes == minutes
 
 
 def test_broken_toml_says_so(tmp_path: Path) -> None:

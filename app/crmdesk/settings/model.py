@@ -64,6 +64,9 @@ class SyncSettings:
     # "delete" it; "cancel" it and add a follow-up to-do (OnTime); or delete
     # only meetings with invitees and keep the rest (Sage).
     delete_policy: DeletePolicy = field(default_factory=lambda: DeletePolicy.DELETE)
+    # Synchronize is on demand; the GUI may also run it every this many
+    # minutes while it is open (0 = never).
+    auto_sync_minutes: int = 0
 
 
 @dataclass
@@ -108,6 +111,10 @@ class Profile:
 
 _SECTIONS = {"crm": CrmSettings, "calendar": CalendarSettings, "sync": SyncSettings}
 
+# Whole numbers with limits beyond "not negative": (smallest, largest), 0 = off.
+AUTO_SYNC_MIN_MINUTES, AUTO_SYNC_MAX_MINUTES = 5, 24 * 60
+_RANGES = {"sync.auto_sync_minutes": (AUTO_SYNC_MIN_MINUTES, AUTO_SYNC_MAX_MINUTES)}
+
 
 def _coerce(key: str, default: Any, value: Any) -> Any:
     if isinstance(default, StrEnum):
@@ -127,10 +134,18 @@ def _coerce(key: str, default: Any, value: Any) -> Any:
             raise SettingsError(key, f"{value} must not be negative")
         if key.endswith("_percent") and value > 100:
             raise SettingsError(key, f"{value} is more than 100")
+        _check_range(key, value)
         return value
     if not isinstance(value, str):
         raise SettingsError(key, f"{value!r} is not text")
     return value.strip()
+
+
+def _check_range(key: str, value: int) -> None:
+    if key in _RANGES and value:
+        low, high = _RANGES[key]
+        if not low <= value <= high:
+            raise SettingsError(key, f"{value} is not 0 (off) or between {low} and {high}")
 
 
 def settings_from_dict(data: dict[str, Any]) -> Settings:

@@ -45,6 +45,12 @@ def _note(value: str | None) -> str | None:
     return value
 
 
+def forget_known_secrets() -> None:
+    """Stop masking the passwords seen so far (a new profile, or between tests)."""
+    with _LOCK:
+        _KNOWN.clear()
+
+
 def known_secrets() -> frozenset[str]:
     """Every password this process has read or stored (for log redaction)."""
     with _LOCK:

@@ -13,7 +13,7 @@ from typing import Protocol
 from crmdesk.model import Identity, Reference
 from crmdesk.pim.base import CalendarInfo
 from crmdesk.service_types import ConflictView, ItemView, ProgressCallback, Status
-from crmdesk.settings import CalendarSettings, CrmSettings, Settings
+from crmdesk.settings import CalendarSettings, CrmSettings, Profile, Settings
 from crmdesk.sync.actions import Action
 from crmdesk.sync.report import CancelToken, SyncReport
 from crmdesk.uninstall import UninstallPlan, UninstallReport
@@ -23,6 +23,7 @@ class GuiService(Protocol):
     """What `ui` needs from the application service."""
 
     settings: Settings
+    profile: Profile                 # where settings and store live (keys the window state)
 
     def save_settings(self, settings: Settings, crm_password: str | None = None,
                       calendar_password: str | None = None) -> None: ...

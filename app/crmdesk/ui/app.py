@@ -5,12 +5,16 @@ from __future__ import annotations
 import signal
 import sys
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
 from crmdesk.ui.api import GuiService
+from crmdesk.ui.firstrun.wizard import FirstRun
+from crmdesk.ui.i18n import install_translations
 from crmdesk.ui.icons import app_icon
 from crmdesk.ui.mainwindow import MainWindow
+from crmdesk.ui.password_prompt import ask_missing_passwords, missing_password_sides
+from crmdesk.ui.single import SingleInstance, bring_to_front
 from crmdesk.ui.tasks import wait_for_all
 
 
@@ -28,13 +32,31 @@ def application(argv: list[str] | None = None) -> QApplication:
 
 
 def run_gui(service: GuiService) -> int:
-    """Show the main window and run the event loop; returns the exit code."""
+    """Show the main window and run the event loop; returns the exit code.
+
+    A second launch with the same profile only raises the first one's window.
+    """
     app = application()
+    install_translations(app)
+    instance = SingleInstance(service.profile)
+    if instance.notify_running():
+        print(QCoreApplication.translate(
+            "App", "crmdesk: already running with this profile; its window was brought "
+            "to the front."), file=sys.stderr)
+        return 0
+    instance.listen()
     window = MainWindow(service)
+    instance.raise_requested.connect(lambda: bring_to_front(window))
     window.show()
+    # Configured but no keyring (or an empty one): ask for this session first,
+    # so that only a profile with nothing set up gets the first-run wizard.
+    if missing_password_sides(service) and ask_missing_passwords(window, service):
+        window.refresh()
+    FirstRun(window, window)                # the wizard, if nothing is set up yet
     ticker = quit_on_signals(app)
     code = app.exec()
     ticker.stop()
+    instance.close()
     wait_for_all()
     return code
 

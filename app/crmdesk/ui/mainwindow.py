@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QMainWindow, QPushButton, QSplitter, QStackedWidget,
                                QStyle, QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
@@ -21,14 +21,17 @@ from crmdesk.settings import Priority
 from crmdesk.sync.actions import Action
 from crmdesk.sync.report import SyncReport
 from crmdesk.ui.api import GuiService
+from crmdesk.ui.autosync import AutoSync
 from crmdesk.ui.calendar.page import CalendarPage
 from crmdesk.ui.errors import show_error
 from crmdesk.ui.icons import app_icon
 from crmdesk.ui.itemform import ItemForm
 from crmdesk.ui.itemlist import ACTIVITY_COLUMNS, TODO_COLUMNS, ItemList
 from crmdesk.ui.look import plain_label
+from crmdesk.ui.offline import OfflineState
 from crmdesk.ui.settings.connection import ConnectionDialog
 from crmdesk.ui.settings.sync import SyncSettingsDialog
+from crmdesk.ui.help import install_help_menu
 from crmdesk.ui.sharebar import ShareBar
 from crmdesk.ui.sync.conflicts import ConflictsDialog
 from crmdesk.ui.sync.history import HistoryDialog
@@ -37,13 +40,17 @@ from crmdesk.ui.sync.preview import PreviewDialog
 from crmdesk.ui.sync.statusbar import SyncStatusBar
 from crmdesk.ui.sync.worker import Mode, SyncRunner
 from crmdesk.ui.tasks import TaskRunner
+from crmdesk.ui.tray import SyncTray
 from crmdesk.ui.uninstall import RemoveCrmData
+from crmdesk.ui.windowstate import restore_window, save_window, state_path
 
 NOT_CONFIGURED = "No calendar configured \u2014 open Connection settings"
 
 
 class MainWindow(QMainWindow):
     """The rep's one window onto calendar and CRM."""
+
+    status_changed = Signal(object)      # Status, after each reload
 
     def __init__(self, service: GuiService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,6 +70,11 @@ class MainWindow(QMainWindow):
         self.status_bar = SyncStatusBar()
         self.setStatusBar(self.status_bar)
         self._connect_sync()
+        self.offline = OfflineState()
+        # Tray and timer connect to the runner after the window: they see its state first.
+        self.tray = SyncTray(self, self)
+        self.auto_sync = AutoSync(self, self)
+        restore_window(self, state_path(service.profile))
         self.runner.run(service.last_report, self._on_last_report)
         self.refresh()
 
@@ -88,15 +100,15 @@ class MainWindow(QMainWindow):
         self.sync_action = self._action("Synchronize", "F9", self.synchronize,
                                         "Two-way sync of the calendar and the CRM",
                                         QStyle.StandardPixmap.SP_BrowserReload)
-        self.history_action = self._action("History\u2026", "", self.open_history,
+        self.history_action = self._action("History\u2026", "Ctrl+H", self.open_history,
                                            "What the last synchronizations did")
         self.remove_action = self._action("Remove CRM data\u2026", "", self.remove_crm_data,
                                           "Delete the CRM's items from your calendar and "
                                           "this computer's CRM data and passwords")
-        self.connection_action = self._action("Connection settings\u2026", "",
+        self.connection_action = self._action("Connection settings\u2026", "Ctrl+Shift+,",
                                               self.open_connection_settings,
                                               "CRM and calendar server, user, password")
-        self.sync_settings_action = self._action("Sync settings\u2026", "",
+        self.sync_settings_action = self._action("Sync settings\u2026", "Ctrl+,",
                                                  self.open_sync_settings,
                                                  "Conflict priority and sync windows")
         toolbar = QToolBar("Main")
@@ -125,6 +137,7 @@ class MainWindow(QMainWindow):
         quit_action = menu.addAction("Quit")
         quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
+        install_help_menu(self, self.service)
 
     def _build_center(self) -> None:
         self.calendar = CalendarPage(self.service, self.runner)
@@ -139,8 +152,10 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.calendar_stack, "Calendar")
         self.tabs.addTab(self.todos, "To-dos")
         self.tabs.addTab(self.activities, "Activities")
-        for view in (self.calendar, self.todos, self.activities):
+        for index, view in enumerate((self.calendar, self.todos, self.activities)):
             view.selected.connect(self.select)
+            QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self,
+                      lambda i=index: self.tabs.setCurrentIndex(i))
         splitter = QSplitter()
         splitter.addWidget(self.tabs)
         splitter.addWidget(self._build_side())
@@ -205,10 +220,13 @@ class MainWindow(QMainWindow):
         self.calendar_stack.setCurrentIndex(0 if status.configured else 1)
         if not self.sync_runner.running:
             self._show_idle()
+        self.status_changed.emit(status)
 
     def _show_idle(self) -> None:
-        """The status bar's resting text: the last report, else the status."""
-        if self.last_report is not None:
+        """The status bar's resting text: offline, the last report, else the status."""
+        if self.offline.active:
+            self.status_bar.show_offline(self.offline.text(self.status), self.offline.hint())
+        elif self.last_report is not None:
             self.status_bar.show_report(self.last_report,
                                         self.status.last_sync if self.status else None)
         elif self.status is not None:
@@ -279,10 +297,17 @@ class MainWindow(QMainWindow):
     def _on_synced(self, report: SyncReport) -> None:
         self._set_syncing(False)
         self.last_report = report
+        if not report.cancelled:
+            self.offline.sync_succeeded()
         self.status_bar.show_report(report, datetime.now(timezone.utc))
         self.refresh()
-        if report.conflicts and self.service.settings.sync.priority is Priority.ASK:
+        if (report.conflicts and self.service.settings.sync.priority is Priority.ASK
+                and not self.sync_runner.automatic):
             self.open_conflicts()
+
+    def show_sync_result(self, report: SyncReport) -> None:
+        """A sync run elsewhere (the first-run wizard) finished: show it here."""
+        self._on_synced(report)
 
     def _on_previewed(self, actions: list[Action]) -> PreviewDialog:
         self._set_syncing(False)
@@ -300,13 +325,19 @@ class MainWindow(QMainWindow):
             if not isinstance(exc, Cancelled):
                 show_error(self, exc, "The preview could not be made.")
         elif isinstance(exc, MassDeleteBlocked):
-            self.status_bar.summary.setText("Synchronization stopped before deleting many "
-                                            "items \u2014 nothing was changed.")
-            self.confirm_mass_delete(exc)
+            self.offline.sync_succeeded()          # the servers did answer
+            self.status_bar.say("Synchronization stopped before deleting many "
+                                "items \u2014 nothing was changed.")
+            if not self.sync_runner.automatic:
+                self.confirm_mass_delete(exc)
         else:
-            self.status_bar.summary.setText("Synchronization failed \u2014 nothing more "
-                                            "was changed.")
-            show_error(self, exc, "Synchronization stopped.")
+            self.status_bar.say("Synchronization failed \u2014 nothing more was changed.")
+            offline = self.offline.sync_failed(exc)
+            if offline:
+                self.runner.run(self.service.status, self._on_status)  # count what waits
+            if not self.sync_runner.automatic:
+                show_error(self, exc, self.offline.hint() if offline
+                           else "Synchronization stopped.")
 
     def confirm_mass_delete(self, blocked: MassDeleteBlocked) -> MassDeleteDialog:
         """Ask; "Delete them" runs the sync again with the guard lifted once."""
@@ -376,4 +407,5 @@ class MainWindow(QMainWindow):
             self.sync_runner.cancel()
             self.sync_runner.wait()
         self.runner.forget()
+        save_window(self, state_path(self.service.profile))
         super().closeEvent(event)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGroupBox, QHBoxLayout,
                                QLineEdit, QPushButton, QWidget)
 
@@ -31,6 +32,8 @@ class ServerGroup(QGroupBox, FormPage):
 
     side = ""
     noun = ""
+    tested = Signal(object)          # the answer of a successful test
+    test_failed = Signal(object)     # the exception of a failed one
 
     def __init__(self, service: GuiService, title: str, parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
@@ -145,7 +148,11 @@ class ServerGroup(QGroupBox, FormPage):
             return
         self.test_button.setEnabled(False)
         self._say("Testing\u2026", "")
-        self._runner.run(self._test_job(), self._on_tested, self._on_test_failed)
+        self._runner.run(self._test_job(), self._tested, self._on_test_failed)
+
+    def _tested(self, answer: Any) -> None:
+        self._on_tested(answer)
+        self.tested.emit(answer)
 
     def _test_job(self) -> Any:
         raise NotImplementedError
@@ -156,6 +163,7 @@ class ServerGroup(QGroupBox, FormPage):
     def _on_test_failed(self, exc: BaseException) -> None:
         self.test_button.setEnabled(True)
         self._say(describe(exc).message, FAIL_STYLE)
+        self.test_failed.emit(exc)
 
     def _say(self, text: str, style: str) -> None:
         self.result.setStyleSheet(style)

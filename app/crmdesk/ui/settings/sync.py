@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QDialogButtonBox, QButtonGroup, QCheckBox, QCombo
                                QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
 from crmdesk.settings import DeletePolicy, Priority, Settings
+from crmdesk.settings.model import AUTO_SYNC_MAX_MINUTES, AUTO_SYNC_MIN_MINUTES
 from crmdesk.ui.api import GuiService
 from crmdesk.ui.look import plain_label
 from crmdesk.ui.settings.base import FormPage, NotedForm, Problem, SettingsDialog
@@ -27,7 +28,8 @@ DELETE_POLICIES = (
 MAX_GUARD_ITEMS = 100_000
 
 
-def _days() -> QSpinBox:
+def days_box() -> QSpinBox:
+    """0–3650 days (a sync window edge)."""
     box = QSpinBox()
     box.setRange(0, MAX_DAYS)
     box.setSuffix(" days")
@@ -49,8 +51,8 @@ class SyncPage(QWidget, FormPage):
             self.priority.addButton(button, index)
             self.priority_buttons[value] = button
             column.addWidget(button)
-        self.calendar_past, self.calendar_future = _days(), _days()
-        self.todo_past, self.todo_future = _days(), _days()
+        self.calendar_past, self.calendar_future = days_box(), days_box()
+        self.todo_past, self.todo_future = days_box(), days_box()
         window_box = QGroupBox("Synchronize only items inside these windows")
         self.form = NotedForm()
         self.form.add("Calendar entries, past:", self.calendar_past)
@@ -64,8 +66,25 @@ class SyncPage(QWidget, FormPage):
         self.share_new = QCheckBox("Share new calendar items with the CRM by default")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (conflict_box, window_box, self._delete_box(), self.share_new):
+        for widget in (conflict_box, window_box, self._delete_box(), self.share_new,
+                       self._auto_row()):
             layout.addWidget(widget)
+
+    def _auto_row(self) -> QWidget:
+        """Synchronize automatically every N minutes; 0 shows as "Never"."""
+        self.auto_minutes = QSpinBox()
+        self.auto_minutes.setObjectName("autoSyncMinutes")
+        self.auto_minutes.setRange(0, AUTO_SYNC_MAX_MINUTES)
+        self.auto_minutes.setSingleStep(5)
+        self.auto_minutes.setSuffix(self.tr(" minutes"))
+        self.auto_minutes.setSpecialValueText(self.tr("Never \u2014 only when I press "
+                                                      "Synchronize"))
+        self.auto_form = NotedForm()
+        self.auto_form.setContentsMargins(0, 0, 0, 0)
+        self.auto_form.add(self.tr("Synchronize automatically every:"), self.auto_minutes)
+        row = QWidget()
+        row.setLayout(self.auto_form)
+        return row
 
     def _delete_box(self) -> QGroupBox:
         """The deletion policy (rule 9) and the mass-delete guard (rule 21)."""
@@ -105,12 +124,31 @@ class SyncPage(QWidget, FormPage):
             sync.delete_policy.value), 0))
         self.mass_percent.setValue(sync.mass_delete_percent)
         self.mass_min.setValue(sync.mass_delete_min)
+        self.auto_minutes.setValue(sync.auto_sync_minutes)
 
     def check(self) -> list[Problem]:
+        problems = []
         if self.calendar_past.value() + self.calendar_future.value() == 0:
-            return [Problem("Calendar entries window", "A window of 0 days synchronizes "
-                            "no calendar entries at all.", self.calendar_future)]
-        return []
+            problems.append(Problem("Calendar entries window", "A window of 0 days "
+                                    "synchronizes no calendar entries at all.",
+                                    self.calendar_future))
+        if 0 < self.auto_minutes.value() < AUTO_SYNC_MIN_MINUTES:
+            problems.append(Problem(self.tr("Automatic sync"), self.tr(
+                "Every {low} minutes at the most often, or Never.").format(
+                    low=AUTO_SYNC_MIN_MINUTES), self.auto_minutes))
+        return problems
+
+    # Two forms (windows, automatic sync) report problems; the dialog asks the page.
+    def clear_notes(self) -> None:
+        self.form.clear_notes()
+        self.auto_form.clear_notes()
+
+    def open_problems(self) -> int:
+        return self.form.open_problems() + self.auto_form.open_problems()
+
+    def show_problem(self, problem: Problem) -> None:
+        self.form.show_problem(problem)
+        self.auto_form.show_problem(problem)
 
     def save(self, settings: Settings) -> None:
         sync = settings.sync
@@ -123,6 +161,7 @@ class SyncPage(QWidget, FormPage):
         sync.delete_policy = DeletePolicy(str(self.delete_policy.currentData()))
         sync.mass_delete_percent = self.mass_percent.value()
         sync.mass_delete_min = self.mass_min.value()
+        sync.auto_sync_minutes = self.auto_minutes.value()
 
 
 class SyncSettingsDialog(SettingsDialog):
@@ -145,6 +184,7 @@ class SyncSettingsDialog(SettingsDialog):
                                       "stop sharing the others, forget the local data")
         self.remove_button.clicked.connect(self._remove)
         self.finish_layout()
+        self.page.auto_form.edited = self.problems_edited
 
     def _remove(self) -> None:
         self.reject()

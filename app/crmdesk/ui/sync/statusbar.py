@@ -10,6 +10,8 @@ from crmdesk.service_types import Status
 from crmdesk.sync.report import Progress, SyncReport
 from crmdesk.ui.look import local, plain_label
 
+OFFLINE_STYLE = "color: #8a5a00; font-weight: 600;"
+
 
 def status_text(status: Status) -> str:
     """The idle sentence: when the last sync ran and what is waiting."""
@@ -18,13 +20,14 @@ def status_text(status: Status) -> str:
     if status.last_sync is None:
         head = "Never synchronized \u2014 press Synchronize (F9)"
     else:
-        head = f"Last synchronized {_when(status.last_sync)}"
+        head = f"Last synchronized {moment_text(status.last_sync)}"
     waiting = [f"{n} {word}" for n, word in ((status.shared, "shared"),
                                                (status.pending, "waiting to upload")) if n]
     return head + (" \u00b7 " + ", ".join(waiting) if waiting else "")
 
 
-def _when(moment: datetime) -> str:
+def moment_text(moment: datetime) -> str:
+    """"today at 10:04" or "Tue 12 May at 10:04", in local time."""
     shown = local(moment)
     if shown.date() == datetime.now().astimezone().date():
         return f"today at {shown:%H:%M}"
@@ -61,7 +64,7 @@ class SyncStatusBar(QStatusBar):
             widget.setVisible(syncing)
         self.cancel_button.setEnabled(syncing)
         if syncing:
-            self.summary.setText(doing)
+            self.say(doing)
             self.show_progress(Progress(phase="Starting"))
 
     def show_progress(self, progress: Progress) -> None:
@@ -75,11 +78,21 @@ class SyncStatusBar(QStatusBar):
             self.cancel_button.setEnabled(False)
 
     def show_report(self, report: SyncReport, when: datetime | None) -> None:
-        head = "Last sync" if when is None else f"Synchronized {_when(when)}"
-        self.summary.setText(f"{head}: {report.summary()}")
+        head = "Last sync" if when is None else f"Synchronized {moment_text(when)}"
+        self.say(f"{head}: {report.summary()}")
 
     def show_status(self, status: Status) -> None:
-        self.summary.setText(status_text(status))
+        self.say(status_text(status))
+
+    def show_offline(self, text: str, hint: str) -> None:
+        """"Offline — N changes waiting", marked, with what to do as a tooltip."""
+        self.say(text, hint, OFFLINE_STYLE)
+
+    def say(self, text: str, tip: str = "", style: str = "") -> None:
+        # The tooltip is our own text only: Qt guesses rich text in tooltips.
+        self.summary.setText(text)
+        self.summary.setToolTip(tip)
+        self.summary.setStyleSheet(style)
 
     def set_issues(self, count: int) -> None:
         self.issues_button.setText(f"Sync issues ({count})")

@@ -49,6 +49,7 @@ class SyncRunner(QObject):
         self._token: CancelToken | None = None
         self._latest = Progress(phase="Starting")
         self.mode = Mode.SYNC
+        self.automatic = False           # the last job was started by the auto-sync timer
         self._timer = QTimer(self, interval=POLL_MS)
         self._timer.timeout.connect(self._poll)
 
@@ -59,26 +60,29 @@ class SyncRunner(QObject):
     def latest(self) -> Progress:
         return self._latest
 
-    def start(self, allow_mass_delete: bool = False) -> bool:
+    def start(self, allow_mass_delete: bool = False, automatic: bool = False) -> bool:
         """Start a sync; False if a sync or preview is already running.
 
         `allow_mass_delete` is set only after the rep confirmed the list the
-        mass-delete guard showed her.
+        mass-delete guard showed her.  `automatic` marks a sync nobody asked
+        for just now (the interval timer): it reports without dialogs.
         """
         return self._launch(Mode.SYNC, lambda token: self._service.sync(
-            self._store_progress, token, allow_mass_delete=allow_mass_delete))
+            self._store_progress, token, allow_mass_delete=allow_mass_delete), automatic)
 
     def preview(self) -> bool:
         """Plan the next sync without changing anything; False if busy."""
         return self._launch(Mode.PREVIEW,
                             lambda token: self._service.preview(self._store_progress, token))
 
-    def _launch(self, mode: Mode, job: Callable[[CancelToken], Any]) -> bool:
+    def _launch(self, mode: Mode, job: Callable[[CancelToken], Any],
+                automatic: bool = False) -> bool:
         if self._token is not None:
             return False
         token = CancelToken()
         self._token = token
         self.mode = mode
+        self.automatic = automatic
         self._latest = Progress(phase="Starting")
         self._runner.run(lambda: job(token), self._on_result, self._on_error)
         self._timer.start()

@@ -1,0 +1,1 @@
+"""The first-run wizard: CRM, calendar, sync windows, then a first sync."""
