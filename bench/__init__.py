@@ -1,0 +1,1 @@
+"""crmdesk's benchmark suite: `bash bench/run.sh` (see README, "Benchmarks")."""
