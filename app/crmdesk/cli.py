@@ -10,13 +10,16 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from crmdesk import __version__
 from crmdesk.errors import CrmDeskError, MassDeleteBlocked, UserError
 from crmdesk.messages import describe
 from crmdesk.logs import setup_logging, shutdown_logging
 from crmdesk.settings import Profile
+
+if TYPE_CHECKING:
+    from crmdesk.service import AppService
 from crmdesk.settings.secrets import SIDE_NAMES, keyring_notice, remember_for_session
 
 log = logging.getLogger("crmdesk.cli")
@@ -105,7 +108,7 @@ def _dispatch(args: argparse.Namespace, profile: Profile) -> int:
         service.close()
 
 
-def _sync(service: "AppService", as_json: bool, dry_run: bool,  # noqa: F821
+def _sync(service: AppService, as_json: bool, dry_run: bool,
           allow_mass_delete: bool) -> int:
     _ask_missing_passwords(service)
     try:
@@ -139,7 +142,7 @@ def _sync(service: "AppService", as_json: bool, dry_run: bool,  # noqa: F821
     return 0
 
 
-def _ask_missing_passwords(service: "AppService") -> None:  # noqa: F821
+def _ask_missing_passwords(service: AppService) -> None:
     """In a terminal, ask for each password neither the environment nor a keyring has.
 
     The answer lives in this process only (secrets.remember_for_session);
@@ -199,7 +202,7 @@ def _die_at_step_hook() -> Callable[[str], None]:
     return checkpoint
 
 
-def _share(service: "AppService", uid: str, share: bool) -> int:  # noqa: F821
+def _share(service: AppService, uid: str, share: bool) -> int:
     item = service.store.mirror_by_uid(uid)
     if item is None:
         raise UserError(f"No calendar item with UID {uid!r} is in the local mirror. "
@@ -211,7 +214,7 @@ def _share(service: "AppService", uid: str, share: bool) -> int:  # noqa: F821
     return 0
 
 
-def _uninstall(service: "AppService", yes: bool) -> int:  # noqa: F821
+def _uninstall(service: AppService, yes: bool) -> int:
     plan = service.uninstall_plan()
     print(f"This deletes {len(plan.delete)} calendar item(s) that came from the CRM, keeps "
           f"{plan.unshare} shared item(s) in your calendar (no longer shared), and removes "
@@ -234,7 +237,7 @@ def _uninstall(service: "AppService", yes: bool) -> int:  # noqa: F821
     return 0
 
 
-def _status(service: "AppService") -> int:  # noqa: F821
+def _status(service: AppService) -> int:
     st = service.status()
     if not st.configured:
         print("Not configured yet: open the app (crmdesk) and fill in Connection settings, "

@@ -7,10 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Callable
 
-from crmdesk.model import Identity, Reference
-from crmdesk.pim.base import CalendarInfo
-from crmdesk.settings import Settings
-from crmdesk.sync.report import CancelToken, Progress, SyncReport
+from crmdesk.model import Reference
+from crmdesk.sync.report import Progress
 
 
 class ShareState(StrEnum):

@@ -164,3 +164,18 @@ def key_of_after_sync(qtbot: QtBot, window: MainWindow, service: AppService,
                       uid: str) -> str:
     synchronize(qtbot, window)
     return key_of(service, uid)
+
+
+def make_conflict(qtbot: QtBot, window: MainWindow, service: AppService, caldav: Any,
+                  tryton_rep: Any, title: str = "Pricing call") -> str:
+    """A shared, synced meeting whose location then changes on both sides."""
+    uid = put_event(caldav, title)
+    service.share(key_of_after_sync(qtbot, window, service, uid))
+    synchronize(qtbot, window)
+    native = next(i for i in caldav.client.sync(caldav.calendar_url, None).changed
+                  if i.uid == uid)
+    caldav.client.update(native, ical.patch(native.raw, normalize_fields(
+        {"location": "Calendar room 1"})))
+    record = tryton_rep.connector.find_by_integration_id(uid, None)
+    tryton_rep.connector.write(record.id, {"location": "CRM room 2"}, record.timestamp)
+    return uid

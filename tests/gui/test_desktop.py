@@ -18,8 +18,6 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from crmdesk.model.activity import normalize_fields
-from crmdesk.pim import ical
 from crmdesk.service import AppService
 from crmdesk.settings import Profile
 from crmdesk.ui.i18n import install_translations
@@ -28,8 +26,7 @@ from crmdesk.ui.settings.sync import SyncSettingsDialog
 from crmdesk.ui.single import SingleInstance, bring_to_front, server_name
 from crmdesk.ui.tray import SyncTray
 from crmdesk.ui.windowstate import state_path
-from tests.gui.conftest import (SYNC_MS, WAIT_MS, configure, key_of_after_sync, put_event,
-                                synchronize)
+from tests.gui.conftest import (SYNC_MS, WAIT_MS, configure, make_conflict)
 from tests.gui.test_offline import open_window, unreachable_profile
 
 pytestmark = pytest.mark.gui
@@ -162,16 +159,7 @@ def test_tray_synchronize_runs_a_sync_and_updates_the_last_sync_line(
 def test_an_automatic_sync_with_a_conflict_notifies_instead_of_opening_a_dialog(
         qtbot: QtBot, synced_window: MainWindow, service: AppService, caldav: Any,
         tryton_rep: Any) -> None:
-    uid = put_event(caldav, "Pricing call")
-    key = key_of_after_sync(qtbot, synced_window, service, uid)
-    service.share(key)
-    synchronize(qtbot, synced_window)
-    native = next(i for i in caldav.client.sync(caldav.calendar_url, None).changed
-                  if i.uid == uid)
-    caldav.client.update(native, ical.patch(native.raw, normalize_fields(
-        {"location": "Calendar room 1"})))
-    record = tryton_rep.connector.find_by_integration_id(uid, None)
-    tryton_rep.connector.write(record.id, {"location": "CRM room 2"}, record.timestamp)
+    make_conflict(qtbot, synced_window, service, caldav, tryton_rep)
 
     with qtbot.waitSignal(synced_window.tray.notified, timeout=SYNC_MS) as notified:
         assert synced_window.auto_sync.tick()

@@ -10,16 +10,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
-from crmdesk.model.activity import normalize_fields
-from crmdesk.pim import ical
 from crmdesk.service import AppService
 from crmdesk.service_types import ShareState
 from crmdesk.sync.report import Progress, SyncReport
 from crmdesk.ui.mainwindow import MainWindow
 from crmdesk.ui.sync.conflicts import ConflictsDialog
 from crmdesk.ui.sync.worker import SyncRunner
-from tests.gui.conftest import (SYNC_MS, WAIT_MS, key_of, key_of_after_sync, put_event,
-                                synchronize)
+from tests.gui.conftest import (SYNC_MS, WAIT_MS, key_of, key_of_after_sync, make_conflict,
+                                put_event, synchronize)
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 
@@ -99,15 +97,7 @@ def test_share_then_synchronize_uploads_and_links_the_item(
 def test_conflicts_open_the_collision_dialog_and_the_choice_is_applied(
         qtbot: QtBot, synced_window: MainWindow, service: AppService, caldav: Any,
         tryton_rep: Any) -> None:
-    uid = put_event(caldav, "Pricing call")
-    key = key_of_after_sync(qtbot, synced_window, service, uid)
-    service.share(key)
-    synchronize(qtbot, synced_window)
-    native = next(i for i in caldav.client.sync(caldav.calendar_url, None).changed
-                  if i.uid == uid)
-    caldav.client.update(native, ical.patch(native.raw, normalize_fields({"location": "Calendar room 1"})))
-    record = tryton_rep.connector.find_by_integration_id(uid, None)
-    tryton_rep.connector.write(record.id, {"location": "CRM room 2"}, record.timestamp)
+    uid = make_conflict(qtbot, synced_window, service, caldav, tryton_rep)
 
     report = synchronize(qtbot, synced_window)        # priority is "Ask me"
 
@@ -124,6 +114,7 @@ def test_conflicts_open_the_collision_dialog_and_the_choice_is_applied(
                          Qt.MouseButton.LeftButton)
 
     synchronize(qtbot, synced_window)
+    key = key_of(service, uid)
     assert service.item(key).location == "CRM room 2"
     assert service.item(key).share_state is ShareState.SYNCED
     qtbot.waitUntil(synced_window.status_bar.issues_button.isHidden, timeout=WAIT_MS)

@@ -3,11 +3,9 @@ uploads shares or downloads CRM activities do not grow with their number."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.integration.conftest import Rep, make_rep, soon
+from tests.integration.conftest import Rep, soon
 
 pytestmark = pytest.mark.integration
 
@@ -43,8 +41,7 @@ def test_crm_activities_download_with_a_constant_number_of_crm_requests(rep: Rep
     assert many["calendar"] == 15 + 1         # the PUTs themselves, and one REPORT
 
 
-def test_a_batch_links_what_natural_keys_find_and_creates_only_the_rest(
-        rep: Rep, tmp_path: Path, caldav, tryton_server, tryton_rep) -> None:
+def test_a_batch_links_what_natural_keys_find_and_creates_only_the_rest(rep: Rep) -> None:
     start = soon(3, 9)
     uids = [rep.put_event(f"Known {i}", start.replace(hour=9 + i)) for i in range(4)]
     rep.plan_in_crm("Known 0", start.replace(hour=9))                 # key 2 will find it

@@ -5,8 +5,6 @@ Each test names the DESIGN.md rule it proves.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from crmdesk.model import Origin, Status

@@ -17,7 +17,7 @@ from crmdesk.errors import AuthError, ServerError, UnreachableError
 from crmdesk.messages import describe
 from crmdesk.settings.secrets import get_password, set_password
 
-from tests.integration.conftest import Rep, make_rep, soon
+from tests.integration.conftest import Rep, soon
 
 pytestmark = pytest.mark.integration
 

@@ -7,12 +7,11 @@ from datetime import timedelta
 
 from crmdesk.model import DisplayIn, Origin, Status
 from crmdesk.settings.model import Priority
-from crmdesk.sync.actions import (CreateCrm, CreateNative, DeleteCrm, DeleteNative,
-                                  DropProxy, LeaveTeam, LinkNative, SaveProxy, UpdateCrm,
+from crmdesk.sync.actions import (CreateCrm, CreateNative, DeleteCrm, LinkNative, SaveProxy, UpdateCrm,
                                   UpdateNative)
 from crmdesk.sync.plan import plan
 
-from tests.unit.helpers import NOW, START, crm, fields, native, proxy, synced, world
+from tests.unit.helpers import START, crm, native, proxy, synced, world
 
 
 def kinds(actions: list) -> list[str]:

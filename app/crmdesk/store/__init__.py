@@ -6,6 +6,6 @@ the file up first (STYLE rule 6).
 """
 
 from crmdesk.store.db import SCHEMA_VERSION, Store, StoreError
-from crmdesk.store.records import ProxyRow
+from crmdesk.model.proxy import ProxyRow
 
 __all__ = ["SCHEMA_VERSION", "ProxyRow", "Store", "StoreError"]

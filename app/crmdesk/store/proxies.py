@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import datetime, timezone
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, ContextManager, Iterator, Sequence
 
 from crmdesk.model import CrmRecord, Fields, Origin, Reference
 from crmdesk.model.activity import fields_from_json, fields_to_json
@@ -37,13 +37,10 @@ def _proxy(row: sqlite3.Row) -> ProxyRow:
 class ProxyTables:
     """Methods over the proxy, ref, journal and report tables."""
 
+    # Provided by Store, which this class is mixed into.
     _db: sqlite3.Connection
-
-    def _x(self, sql: str, args: Sequence[Any] = ()) -> sqlite3.Cursor:
-        raise NotImplementedError  # provided by Store
-
-    def transaction(self) -> Any:
-        raise NotImplementedError  # provided by Store
+    _x: Callable[..., sqlite3.Cursor]
+    transaction: Callable[[], ContextManager[None]]
 
     # -- proxies ---------------------------------------------------------
     def proxies(self) -> list[ProxyRow]:

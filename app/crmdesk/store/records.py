@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from crmdesk.model import CrmRecord, Fields, Origin
-from crmdesk.model.proxy import ProxyRow
 from crmdesk.model.activity import fields_from_json, fields_to_json
 
 

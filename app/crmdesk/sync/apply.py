@@ -15,12 +15,12 @@ from typing import Any, Callable, Mapping, Protocol, Sequence
 from crmdesk.crm.base import Connector, NewActivity
 from crmdesk.errors import CrmDeskError, NotFound, StaleWrite
 from crmdesk.messages import describe
-from crmdesk.model import CrmRecord, Fields, Identity, NativeItem, Origin
+from crmdesk.model import Fields, Identity, NativeItem, Origin
 from crmdesk.pim.base import CalendarClient
 from crmdesk.sync.actions import (Action, CreateCrm, CreateFollowUp, CreateNative, DeleteCrm,
                                   DeleteNative, Detach, DropProxy, LeaveTeam, LinkNative,
                                   SaveProxy, UpdateCrm, UpdateNative)
-from crmdesk.sync.batch import create_crm_batch, write_back_uids
+from crmdesk.sync.batch import create_crm_batch, create_shares, write_back_uids
 from crmdesk.sync.report import CancelToken, ReportEntry, SyncReport
 
 
@@ -131,37 +131,8 @@ def _apply_one(action: Action, ctx: Context) -> bool:
 
 
 def _create_crm(a: CreateCrm, ctx: Context) -> bool:
-    me = ctx.identity.employee_id
-    record = _unlinked(ctx, ctx.crm.find_by_integration_id(a.uid, me))
-    joined = False
-    if record is None and a.organizer and a.organizer not in ctx.identity.emails:
-        # Someone else's meeting (rule 2 across reps): join the activity the
-        # organizer's crmdesk created rather than making a second one.
-        record = _unlinked(ctx, ctx.crm.join_shared(a.uid, a.organizer))
-        joined = record is not None
-    if record is None:
-        record = _unlinked(ctx, ctx.crm.find_by_subject(a.fields["description"],
-                                                        a.fields["planned_start"], me))
-    if record is not None:
-        how = "joined the team of" if joined else "linked to"
-        ctx.report.linked.append(ReportEntry(key=a.uid, title=a.title,
-                                             reason=f"{how} existing CRM activity {record.id}"))
-    else:
-        record = ctx.crm.create([NewActivity(fields=a.fields, integration_id=a.uid,
-                                             origin=str(Origin.CALENDAR), owner=me)])[0]
-        _count(ctx, a)
-    # The base is the calendar's view: where the CRM differs (a record found by
-    # natural key), the CRM wins, as when CRM Desktop links an existing activity.
-    ctx.store.update_proxy(a.proxy_id, crm=record, crm_deleted=False, base=a.fields,
-                           state="synced", detail="")
+    create_shares([a], ctx)
     return True
-
-
-def _unlinked(ctx: Context, record: CrmRecord | None) -> CrmRecord | None:
-    """A natural-key hit that another item already owns is no match (rule 2)."""
-    if record is not None and ctx.store.proxy_by_crm_id(record.id) is not None:
-        return None
-    return record
 
 
 def _in_flight(ctx: Context, proxy_id: int, side: str, changes: Fields) -> None:

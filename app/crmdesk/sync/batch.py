@@ -23,16 +23,19 @@ if TYPE_CHECKING:
 
 
 def create_crm_batch(actions: list[CreateCrm], ctx: "Context") -> set[int]:
-    """Correlate then create; returns the proxy ids that now have their record."""
+    """All of a plan's shares at once; returns the proxy ids that now have their
+    record.  On a failure the caller applies them one by one (`create_shares`
+    with one action), so that each error stays with its own item."""
     if len(actions) < 2:
         return set()
     try:
-        return _create_all(actions, ctx)
+        return create_shares(actions, ctx)
     except CrmDeskError:
-        return set()     # one by one instead: each item gets its own error
+        return set()
 
 
-def _create_all(actions: list[CreateCrm], ctx: "Context") -> set[int]:
+def create_shares(actions: list[CreateCrm], ctx: "Context") -> set[int]:
+    """Rule 2: key 1, joining another rep's meeting, key 2; create the rest."""
     me = ctx.identity.employee_id
     taken = ctx.store.linked_crm_ids()
     done: set[int] = set()

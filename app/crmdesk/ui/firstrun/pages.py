@@ -21,7 +21,7 @@ from crmdesk.ui.api import GuiService
 from crmdesk.ui.look import plain_label
 from crmdesk.ui.settings.base import ERROR_STYLE, NotedForm, Problem
 from crmdesk.ui.settings.connection import CalendarGroup, CrmGroup, ServerGroup
-from crmdesk.ui.settings.sync import PRIORITIES, days_box
+from crmdesk.ui.settings.sync import PRIORITIES, days_box, save_priority_and_windows
 
 HINT_STYLE = "color: palette(placeholder-text);"
 
@@ -230,9 +230,4 @@ class WindowsPage(QWizardPage):
         return self.wizard().commit()  # type: ignore[attr-defined, no-any-return]
 
     def save(self, settings: Settings) -> None:
-        sync = settings.sync
-        sync.priority = PRIORITIES[max(self.priority.checkedId(), 0)][0]
-        sync.calendar_past_days = self.calendar_past.value()
-        sync.calendar_future_days = self.calendar_future.value()
-        sync.todo_past_days = self.todo_past.value()
-        sync.todo_future_days = self.todo_future.value()
+        save_priority_and_windows(self, settings.sync)

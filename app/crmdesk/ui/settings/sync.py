@@ -3,12 +3,14 @@ what deleting a shared meeting does in the CRM, and the mass-delete guard."""
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QDialogButtonBox, QButtonGroup, QCheckBox, QComboBox, QGroupBox, QHBoxLayout,
-                               QRadioButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialogButtonBox, QGroupBox,
+                               QHBoxLayout, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
 from crmdesk.settings import DeletePolicy, Priority, Settings
-from crmdesk.settings.model import AUTO_SYNC_MAX_MINUTES, AUTO_SYNC_MIN_MINUTES
+from crmdesk.settings.model import AUTO_SYNC_MAX_MINUTES, AUTO_SYNC_MIN_MINUTES, SyncSettings
 from crmdesk.ui.api import GuiService
 from crmdesk.ui.look import plain_label
 from crmdesk.ui.settings.base import FormPage, NotedForm, Problem, SettingsDialog
@@ -34,6 +36,24 @@ def days_box() -> QSpinBox:
     box.setRange(0, MAX_DAYS)
     box.setSuffix(" days")
     return box
+
+
+class WindowFields(Protocol):
+    """The widgets both Sync settings and the first-run wizard show."""
+
+    priority: QButtonGroup
+    calendar_past: QSpinBox
+    calendar_future: QSpinBox
+    todo_past: QSpinBox
+    todo_future: QSpinBox
+
+
+def save_priority_and_windows(page: WindowFields, sync: SyncSettings) -> None:
+    sync.priority = PRIORITIES[max(page.priority.checkedId(), 0)][0]
+    sync.calendar_past_days = page.calendar_past.value()
+    sync.calendar_future_days = page.calendar_future.value()
+    sync.todo_past_days = page.todo_past.value()
+    sync.todo_future_days = page.todo_future.value()
 
 
 class SyncPage(QWidget, FormPage):
@@ -152,11 +172,7 @@ class SyncPage(QWidget, FormPage):
 
     def save(self, settings: Settings) -> None:
         sync = settings.sync
-        sync.priority = PRIORITIES[max(self.priority.checkedId(), 0)][0]
-        sync.calendar_past_days = self.calendar_past.value()
-        sync.calendar_future_days = self.calendar_future.value()
-        sync.todo_past_days = self.todo_past.value()
-        sync.todo_future_days = self.todo_future.value()
+        save_priority_and_windows(self, sync)
         sync.share_new_items = self.share_new.isChecked()
         sync.delete_policy = DeletePolicy(str(self.delete_policy.currentData()))
         sync.mass_delete_percent = self.mass_percent.value()
