@@ -26,7 +26,7 @@ from crmdesk.model import (CRM_ONLY_FIELDS, NATIVE_FIELDS, CrmRecord, Identity, 
                            Origin, ProxyRow)
 from crmdesk.model.activity import with_defaults
 from crmdesk.settings.model import SyncSettings
-from crmdesk.sync.plan import World, plan
+from crmdesk.sync.plan import World, plan, settle_key
 
 ME = Identity(user_id=7, login="rep", name="Rita Rep", employee_id=70, employee_ids=(70,),
               emails=("rita@example.com",))
@@ -39,8 +39,10 @@ def _raw_template() -> str:
     return ical.render_new("@@UID@@", "VEVENT", item_fields(0, "@@TAG@@"))
 
 
-def synced_items(n: int) -> tuple[list[ProxyRow], dict[str, NativeItem]]:
-    """n proxies in agreement with their calendar item and CRM record."""
+def synced_items(n: int, settled: bool = True) -> tuple[list[ProxyRow], dict[str, NativeItem]]:
+    """n proxies in agreement with their calendar item and CRM record; with
+    `settled`, as a sync leaves them (the settle key of their empty plan kept)."""
+    from crmdesk.model.hashing import content_hash
     from bench.env import item_fields
     template = _raw_template()
     proxies: list[ProxyRow] = []
@@ -49,9 +51,11 @@ def synced_items(n: int) -> tuple[list[ProxyRow], dict[str, NativeItem]]:
         uid = f"engine-{i:06d}@bench"
         full = with_defaults(item_fields(i, "Engine"))
         href = f"{HOME}{uid}.ics"
+        native_fields = {k: full[k] for k in NATIVE_FIELDS}
         native = NativeItem(href=href, etag=f'"{i}"', uid=uid, component="VEVENT",
-                            fields={k: full[k] for k in NATIVE_FIELDS},
-                            raw=template.replace("@@UID@@", uid).replace("@@TAG@@", "Engine"))
+                            fields=native_fields,
+                            raw=template.replace("@@UID@@", uid).replace("@@TAG@@", "Engine"),
+                            content_hash=content_hash("VEVENT", native_fields))
         record = CrmRecord(id=i + 1, fields=full, timestamp=f"ts{i}", integration_id=uid,
                            origin=Origin.CRM, owner=ME.employee_id,
                            employees=(ME.employee_id,))
@@ -60,6 +64,8 @@ def synced_items(n: int) -> tuple[list[ProxyRow], dict[str, NativeItem]]:
                                 origin=Origin.CRM,
                                 local={k: full[k] for k in CRM_ONLY_FIELDS},
                                 base=dict(full), state="synced"))
+        if settled:
+            proxies[-1].settled = settle_key(proxies[-1], native)
         mirror[href] = native
     return proxies, mirror
 
@@ -70,9 +76,9 @@ def world_of(proxies: list[ProxyRow], mirror: dict[str, NativeItem]) -> World:
                  now=now, uid_namespace="bench")
 
 
-def time_plan(n: int, repeats: int = 5) -> dict[str, Any]:
+def time_plan(n: int, repeats: int = 5, settled: bool = True) -> dict[str, Any]:
     """Median seconds of plan(world) over `repeats` runs (World built outside)."""
-    proxies, mirror = synced_items(n)
+    proxies, mirror = synced_items(n, settled)
     times = []
     actions = 0
     for _ in range(repeats):
@@ -118,7 +124,7 @@ def store_speed(n: int, directory: Path) -> dict[str, float]:
             for p in proxies:
                 pid = store.add_proxy(origin=p.origin, uid=p.uid, href=p.href, crm=p.crm,
                                       local=p.local, state="synced")
-                store.update_proxy(pid, base=p.base)
+                store.update_proxy(pid, base=p.base, settled=p.settled)
                 ids.append(pid)
         out["write"] = time.perf_counter() - started
         started = time.perf_counter()
@@ -130,7 +136,8 @@ def store_speed(n: int, directory: Path) -> dict[str, float]:
         for pid, p in zip(ids, proxies):
             entry = store.journal_add(pid, "SaveProxy", {"title": "x"})
             store.update_proxy(pid, base=p.base, local=p.local, conflict=(), state="synced",
-                               detail="", resolution={}, invitees=False, inflight={})
+                               detail="", resolution={}, invitees=False, inflight={},
+                               settled=p.settled)
             store.journal_done(entry)
         out["apply_updates"] = time.perf_counter() - started
         started = time.perf_counter()
@@ -142,6 +149,17 @@ def store_speed(n: int, directory: Path) -> dict[str, float]:
         actions = plan(world_of(loaded, loaded_mirror))
         out["plan_loaded"] = time.perf_counter() - started
         out["plan_loaded_actions"] = float(len(actions))
+        # What a no-change sync reads and plans: only what may need work.
+        started = time.perf_counter()
+        scoped = store.proxies_to_plan(set(), set(), False)
+        scoped_mirror = store.mirror_many(hrefs=[p.href for p in scoped if p.href])
+        scoped_world = World(proxies=scoped, mirror=scoped_mirror, identity=ME,
+                             settings=SyncSettings(), now=datetime.now(timezone.utc),
+                             uid_namespace="bench", linked_hrefs=store.linked_hrefs,
+                             partial=True)
+        actions = plan(scoped_world)
+        out["scoped_pass"] = time.perf_counter() - started
+        out["scoped_proxies"] = float(len(scoped) + len(actions))
     finally:
         store.close()
     return out
@@ -178,7 +196,7 @@ def _build(path: Path, n: int) -> None:
         for p in proxies:
             pid = store.add_proxy(origin=p.origin, uid=p.uid, href=p.href, crm=p.crm,
                                   local=p.local, state="synced")
-            store.update_proxy(pid, base=p.base)
+            store.update_proxy(pid, base=p.base, settled=p.settled)
     store.mirror_put(list(mirror.values()))
     store.close()
 

@@ -226,7 +226,9 @@ class AppService:
             raise UserError("Share the item with the CRM first.")
         local = dict(proxy.local)
         local.update(account=account, opportunity=opportunity, contacts=tuple(contacts))
-        self.store.update_proxy(proxy.id, local=normalize_fields(local))
+        # Not "synced" any more: a sync plans only unsettled proxies (store.scope).
+        state = "pending" if proxy.state == "synced" else proxy.state
+        self.store.update_proxy(proxy.id, local=normalize_fields(local), state=state)
         return self._must(key)
 
     def _must(self, key: str) -> ItemView:

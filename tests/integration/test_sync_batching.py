@@ -54,3 +54,36 @@ def test_a_batch_links_what_natural_keys_find_and_creates_only_the_rest(rep: Rep
     for uid in uids:
         found = rep.crm._call("sync_search", [("integration_id", "=", uid)], None)
         assert len(found) == 1, uid
+
+
+def test_a_no_change_sync_plans_nothing_and_a_change_plans_only_its_item(rep: Rep) -> None:
+    uids = [rep.put_event(f"Settled {i}", soon(2 + i % 3, 9 + i)) for i in range(6)]
+    rep.sync()
+    for uid in uids:
+        rep.app.share(rep.key(uid))
+    rep.sync()
+    rep.sync()            # our own writes come back once, and settle
+    quiet = rep.sync()
+    assert quiet.scope == {"planned": 0, "whole": 0}
+    rep.edit_native(uids[2], description="Settled 2, moved to HQ")
+    record = rep.crm_by_uid(uids[4])
+    rep.crm.write(record.id, {"location": "Board room"}, record.timestamp)
+    changed = rep.sync()
+    assert changed.scope == {"planned": 2, "whole": 0}
+    assert changed.crm.updated == 1 and changed.calendar.updated == 1
+    assert rep.crm_by_uid(uids[2]).fields["description"] == "Settled 2, moved to HQ"
+    assert rep.native(uids[4]).fields["location"] == "Board room"
+
+
+def test_a_new_day_or_new_settings_plan_the_whole_store(rep: Rep) -> None:
+    from dataclasses import replace
+    rep.put_event("Whole store", soon(2, 10))
+    rep.sync()
+    assert rep.sync().scope["whole"] == 0
+    rep.app.store.set_meta("plan_scope_key", "yesterday")
+    assert rep.sync().scope["whole"] == 1
+    settings = rep.app.settings
+    rep.app.save_settings(replace(settings, sync=replace(settings.sync,
+                                                         calendar_future_days=90)))
+    assert rep.sync().scope["whole"] == 1
+    assert rep.sync().scope["whole"] == 0

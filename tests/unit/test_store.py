@@ -26,11 +26,15 @@ def test_newer_schema_is_refused_with_advice(tmp_path: Path) -> None:
         Store(path)
 
 
-def test_not_a_database_is_reported(tmp_path: Path) -> None:
+def test_not_a_database_is_kept_aside_and_reported(tmp_path: Path) -> None:
+    # (tests/unit/test_store_safety.py covers damage and restores in detail)
     path = tmp_path / "s.sqlite"
     path.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(StoreError):
-        Store(path)
+    store = Store(path)
+    recovered = store.take_recovery()
+    assert recovered is not None and "not an SQLite database" in recovered.problem
+    assert Path(recovered.damaged_copy).read_bytes() == b"this is not sqlite" * 100
+    store.close()
 
 
 def test_migration_backs_up_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -88,7 +92,7 @@ def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
     assert store.get_meta("x") is None
 
 
-def test_migration_1_to_2_keeps_proxies_and_mirror(tmp_path: Path,
+def test_migrations_from_1_keep_proxies_and_mirror(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     from crmdesk.store import db, schema
     path = tmp_path / "s.sqlite"
@@ -101,9 +105,10 @@ def test_migration_1_to_2_keeps_proxies_and_mirror(tmp_path: Path,
     old.close()
     monkeypatch.undo()
     new = Store(path)
-    assert new.get_meta("schema_version") == str(SCHEMA_VERSION) == "2"
+    assert new.get_meta("schema_version") == str(SCHEMA_VERSION) == "3"
     assert (tmp_path / "s.v1.bak").exists()
     row = new.proxy(pid)
     assert row is not None and row.uid == "a" and not row.detached and not row.invitees
+    assert row.settled == ""
     item = new.mirror_get("/c/a.ics")
     assert item is not None and item.fields["description"] == "Old" and item.attendees == ()

@@ -33,3 +33,6 @@ class ProxyRow:
     # "crm"), oldest first: after a crash, a side holding a value one of these
     # writes carried holds our own write, not a user's edit.
     inflight: dict[str, list[Fields]] = field(default_factory=dict)
+    # What the native item and the CRM record were (content hash, timestamp)
+    # when this proxy last planned to nothing; see sync.plan.settle_key.
+    settled: str = ""

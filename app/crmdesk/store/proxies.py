@@ -11,6 +11,7 @@ from crmdesk.model import CrmRecord, Fields, Origin, Reference
 from crmdesk.model.activity import fields_from_json, fields_to_json
 from crmdesk.model.proxy import ProxyRow
 from crmdesk.store.records import crm_from_json, crm_to_json, fields_json, fields_load
+from crmdesk.store.scope import ScopeQueries
 
 _UNSET: Any = object()
 
@@ -28,14 +29,16 @@ def _proxy(row: sqlite3.Row) -> ProxyRow:
         base=fields_load(row["base"]), state=row["state"], detail=row["detail"],
         conflict=json.loads(row["conflict"]), resolution=json.loads(row["resolution"]),
         unshare=bool(row["unshare"]), detached=bool(row["detached"]),
-        invitees=bool(row["invitees"]),
+        invitees=bool(row["invitees"]), settled=row["settled"],
         inflight={side: [fields_from_json(write) for write in writes]
                   for side, writes in json.loads(row["inflight"]).items()},
     )
 
 
-class ProxyTables:
+class ProxyTables(ScopeQueries):
     """Methods over the proxy, ref, journal and report tables."""
+
+    _row_to_proxy = staticmethod(_proxy)
 
     # Provided by Store, which this class is mixed into.
     _db: sqlite3.Connection
@@ -88,11 +91,12 @@ class ProxyTables:
                      state: Any = _UNSET, detail: Any = _UNSET, conflict: Any = _UNSET,
                      resolution: Any = _UNSET, unshare: Any = _UNSET,
                      origin: Any = _UNSET, detached: Any = _UNSET,
-                     invitees: Any = _UNSET, inflight: Any = _UNSET) -> None:
+                     invitees: Any = _UNSET, inflight: Any = _UNSET,
+                     settled: Any = _UNSET) -> None:
         """Set only the columns given."""
         cols: dict[str, Any] = {}
         for name, value in (("uid", uid), ("href", href), ("state", state),
-                            ("detail", detail)):
+                            ("detail", detail), ("settled", settled)):
             if value is not _UNSET:
                 cols[name] = value
         for name, value in (("native_pending", native_pending), ("crm_deleted", crm_deleted),

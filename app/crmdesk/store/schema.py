@@ -69,4 +69,9 @@ MIGRATIONS: list[str] = [
     ALTER TABLE mirror ADD COLUMN attendees TEXT NOT NULL DEFAULT '';
     ALTER TABLE proxy ADD COLUMN inflight TEXT NOT NULL DEFAULT '{}';
     """,
+    # 3: the settle key of the last empty plan (a no-change proxy is skipped cheaply)
+    """
+    ALTER TABLE proxy ADD COLUMN settled TEXT NOT NULL DEFAULT '';
+    CREATE INDEX proxy_state ON proxy(state);
+    """,
 ]

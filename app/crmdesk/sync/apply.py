@@ -263,7 +263,7 @@ def _save_proxy(a: SaveProxy, ctx: Context) -> bool:
     detail = ", ".join(a.conflict)
     ctx.store.update_proxy(a.proxy_id, base=a.base, local=a.local, conflict=a.conflict,
                            state=state, detail=detail, resolution=keep, invitees=a.invitees,
-                           inflight={})
+                           inflight={}, settled="")
     if a.conflict:
         ctx.report.conflicts.append(ReportEntry(key=_key(ctx, a.proxy_id), title=a.title,
                                                 reason="changed on both sides",

@@ -7,11 +7,12 @@ planned, so a sync killed at any point restarts from consistent states.
 
 from __future__ import annotations
 
+import json
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Mapping
 
 from crmdesk.crm.base import Connector
 from crmdesk.model import Identity, NativeItem, Origin
@@ -20,7 +21,8 @@ from crmdesk.settings.model import SyncSettings
 from crmdesk.errors import MassDeleteBlocked
 from crmdesk.sync.actions import Action, DeleteCrm, DeleteNative
 from crmdesk.sync.apply import Context, Renderer, apply
-from crmdesk.sync.plan import World, fields_for_new_proxy, in_window, plan, plan_proxy
+from crmdesk.sync.plan import (World, fields_for_new_proxy, in_window, newly_settled, plan,
+                               plan_proxy)
 from crmdesk.sync.report import CancelToken, Progress, ReportEntry, SyncReport
 
 REFS_MAX_AGE = 24 * 3600
@@ -57,26 +59,66 @@ def run(job: Job) -> tuple[SyncReport, list[Action]]:
         identity = _sign_in(job)
     with phase("read calendar"):
         job.progress(Progress("Reading the calendar"))
-        gather_calendar(job, identity, now, report)
+        touched = gather_calendar(job, identity, now, report)
     job.checkpoint("calendar read")
     with phase("read CRM"):
         job.progress(Progress("Reading the CRM"))
-        gather_crm(job)
+        touched.crm_ids.update(gather_crm(job))
         job.checkpoint("CRM read")
         refresh_references(job)
     with phase("plan"):
-        world = World(job.store.proxies(), job.store.mirror_all(), identity, job.settings,
-                      now, job.uid_namespace)
+        scope_key = _scope_key(job, identity, now)
+        world = _world(job, identity, now, touched, scope_key)
         actions = plan(world)
+        report.scope = {"planned": len(world.proxies), "whole": int(not world.partial)}
         if not job.dry_run and not job.allow_mass_delete:
-            check_mass_delete(actions, world, job.settings)
+            check_mass_delete(actions, {"calendar": job.store.mirror_count(),
+                                        "crm": job.store.crm_proxy_count()}, job.settings)
     with phase("apply"):
         if cancel.cancelled:
             report.cancelled = True
         elif not job.dry_run:
+            job.store.set_settled(newly_settled(world, actions))
             _apply(job, world, actions, identity, report, cancel)
+            if not report.cancelled:
+                job.store.set_meta("plan_scope_key", scope_key)
     _finish(job, report, now, started)
     return report, actions
+
+
+@dataclass
+class Touched:
+    """What the servers reported as changed in this sync."""
+
+    hrefs: set[str]
+    crm_ids: set[int]
+    new_items: bool = False     # calendar items the mirror did not have
+    full: bool = False          # the calendar was listed whole (no usable token)
+
+
+def _scope_key(job: Job, identity: Identity, now: datetime) -> str:
+    """Everything besides the two copies that a plan depends on.  A new day
+    moves the sync windows, so it changes the key too."""
+    return json.dumps({"settings": asdict(job.settings), "me": list(identity.employee_ids),
+                       "ns": job.uid_namespace, "day": now.date().isoformat()},
+                      sort_keys=True, default=str)
+
+
+def _world(job: Job, identity: Identity, now: datetime, touched: Touched,
+           scope_key: str) -> World:
+    """The whole store, or only what may need work when nothing else moved."""
+    store = job.store
+    if touched.full or store.get_meta("plan_scope_key") != scope_key:
+        return World(store.proxies(), store.mirror_all(), identity, job.settings, now,
+                      job.uid_namespace)
+    proxies = store.proxies_to_plan(touched.hrefs, touched.crm_ids, touched.new_items)
+    if any(p.crm is not None and p.href is None and not p.native_pending for p in proxies):
+        mirror = store.mirror_all()      # correlation looks at every unlinked item
+    else:
+        mirror = store.mirror_many(hrefs=[p.href for p in proxies if p.href],
+                                   uids=[p.uid for p in proxies if p.native_pending and p.uid])
+    return World(proxies, mirror, identity, job.settings, now, job.uid_namespace,
+                 linked_hrefs=store.linked_hrefs, partial=True)
 
 
 def _sign_in(job: Job) -> Identity:
@@ -148,9 +190,7 @@ def _still_waiting(store: Any, report: SyncReport) -> None:
     """Every conflict that still waits for the rep is in the report, not only
     the ones this sync found."""
     named = {entry.title for entry in report.conflicts}
-    for proxy in store.proxies():
-        if proxy.state != "conflict":
-            continue
+    for proxy in store.proxies_in_state("conflict"):
         title = str((proxy.base or {}).get("description") or
                     (proxy.crm.fields.get("description") if proxy.crm else "") or "")
         if title not in named:
@@ -160,29 +200,35 @@ def _still_waiting(store: Any, report: SyncReport) -> None:
                 fields=list(proxy.conflict)))
 
 
-def check_mass_delete(actions: list[Action], world: World, settings: SyncSettings) -> None:
-    """Rule 21: stop before applying a plan that deletes too much of a side."""
-    sides = {"calendar": (DeleteNative, len(world.mirror)),
-             "crm": (DeleteCrm, sum(1 for p in world.proxies if p.crm is not None))}
-    for side, (kind, total) in sides.items():
+def check_mass_delete(actions: list[Action], totals: Mapping[str, int],
+                      settings: SyncSettings) -> None:
+    """Rule 21: stop before applying a plan that deletes too much of a side
+    (`totals`: items per side, "calendar" and "crm")."""
+    kinds = {"calendar": DeleteNative, "crm": DeleteCrm}
+    for side, kind in kinds.items():
+        total = totals[side]
         count = sum(1 for a in actions if isinstance(a, kind))
         if count > settings.mass_delete_min and \
                 count * 100 > settings.mass_delete_percent * max(total, 1):
             raise MassDeleteBlocked(actions, side, count, total)
 
 
-def gather_calendar(job: Job, identity: Identity, now: datetime, report: SyncReport) -> None:
+def gather_calendar(job: Job, identity: Identity, now: datetime,
+                    report: SyncReport) -> Touched:
     """Bring the mirror up to date with one sync-collection REPORT."""
     store = job.store
     token = store.get_meta("sync_token")
     known = store.mirror_etags() if token else {}
     delta = job.calendar.sync(job.calendar_url, token, known)
     invalid = {href for href, _ in delta.invalid}
+    touched = Touched(hrefs={i.href for i in delta.changed} | set(delta.deleted) | invalid,
+                      crm_ids=set(), full=delta.full)
     with store.transaction():
         if delta.full:
             seen = {item.href for item in delta.changed} | set(delta.unchanged) | invalid
             store.mirror_delete([h for h in store.mirror_hrefs() if h not in seen])
         new = [i for i in delta.changed if store.mirror_get(i.href) is None]
+        touched.new_items = bool(new)
         store.mirror_put(delta.changed)
         store.mirror_delete(delta.deleted)
         store.set_invalid(delta.invalid)
@@ -191,6 +237,7 @@ def gather_calendar(job: Job, identity: Identity, now: datetime, report: SyncRep
             _auto_share(job, new, identity, now)
     for href, reason in delta.invalid:
         report.skipped.append(ReportEntry(key=href, title=href, reason=reason))
+    return touched
 
 
 def _auto_share(job: Job, items: list[NativeItem], identity: Identity, now: datetime) -> None:
@@ -203,10 +250,12 @@ def _auto_share(job: Job, items: list[NativeItem], identity: Identity, now: date
                                 local=local)
 
 
-def gather_crm(job: Job) -> None:
-    """Store what the CRM change feed says into the proxies' snapshots."""
+def gather_crm(job: Job) -> set[int]:
+    """Store what the CRM change feed says into the proxies' snapshots; returns
+    the ids it reported."""
     store = job.store
     feed = job.crm.changes(store.get_meta("crm_watermark"))
+    touched: set[int] = set()
     with store.transaction():
         for record in feed.records:
             proxy = store.proxy_by_crm_id(record.id)
@@ -215,14 +264,21 @@ def gather_crm(job: Job) -> None:
                 # A create an interrupted run made but never linked.
                 proxy = pending if pending is not None and pending.crm_id is None else None
             if proxy is not None:
-                store.update_proxy(proxy.id, crm=record, crm_deleted=False)
+                # The feed overlaps the last one: a record seen as it is now
+                # is no news (and leaves the proxy settled).
+                if proxy.crm != record or proxy.crm_deleted:
+                    store.update_proxy(proxy.id, crm=record, crm_deleted=False)
+                    touched.add(record.id)
             else:
                 store.add_proxy(origin=record.origin, crm=record, uid=None)
+                touched.add(record.id)
         for crm_id in feed.deleted:
             proxy = store.proxy_by_crm_id(crm_id)
-            if proxy is not None:
+            if proxy is not None and not proxy.crm_deleted:
                 store.update_proxy(proxy.id, crm_deleted=True)
+                touched.add(crm_id)
         store.set_meta("crm_watermark", feed.watermark)
+    return touched
 
 
 def refresh_references(job: Job) -> None:

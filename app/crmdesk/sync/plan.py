@@ -36,6 +36,9 @@ class World:
     by_uid: dict[str, NativeItem] = field(default_factory=dict)
     # Hrefs already linked to a proxy, asked for only when correlating (rule 3).
     linked_hrefs: Callable[[], set[str]] | None = None
+    # `proxies` is only the part of the store that may need work (see
+    # store.scope); the linked hrefs then come from linked_hrefs().
+    partial: bool = False
 
     def __post_init__(self) -> None:
         if not self.by_uid:
@@ -44,7 +47,10 @@ class World:
 
 def plan(world: World) -> list[Action]:
     """The whole plan: every proxy's actions, in proxy order."""
-    linked = {p.href for p in world.proxies if p.href}
+    if world.partial and world.linked_hrefs is not None:
+        linked = world.linked_hrefs()
+    else:
+        linked = {p.href for p in world.proxies if p.href}
     actions: list[Action] = []
     for proxy in world.proxies:
         actions.extend(plan_proxy(world, proxy, linked))
@@ -99,6 +105,8 @@ def plan_proxy(world: World, proxy: ProxyRow, linked: set[str] | None = None) ->
         return []
     if native_gone:
         return _native_deleted(world, proxy, title)
+    if is_settled(proxy, native):
+        return []
     if proxy.crm is None:
         if native is None:
             return [DropProxy(proxy.id, title, reason="its calendar item is gone")]
@@ -113,6 +121,37 @@ def plan_proxy(world: World, proxy: ProxyRow, linked: set[str] | None = None) ->
             return [LinkNative(proxy.id, title, href=found.href, uid=found.uid),
                     *_merge_actions(world, proxy, found, title)]
     return _merge_actions(world, proxy, native, title)
+
+
+def settle_key(proxy: ProxyRow, native: NativeItem | None) -> str:
+    """What both copies are, in a word: equal keys mean neither copy changed.
+
+    Only linked pairs get one: with a calendar item and a CRM record on hand
+    the plan does not depend on the clock (windows only decide creations).
+    """
+    if native is None or proxy.crm is None or not native.content_hash:
+        return ""
+    return f"{native.content_hash}|{proxy.crm.timestamp}|{int(bool(native.attendees))}"
+
+
+def is_settled(proxy: ProxyRow, native: NativeItem | None) -> bool:
+    """The proxy planned to nothing with these very copies and nothing waits."""
+    return (bool(proxy.settled) and proxy.state == "synced" and not proxy.inflight
+            and not proxy.resolution and not proxy.native_pending and not proxy.unshare
+            and proxy.settled == settle_key(proxy, native))
+
+
+def newly_settled(world: World, actions: Sequence[Action]) -> list[tuple[int, str]]:
+    """Proxies that plan to nothing and whose settle key is new: remember it."""
+    busy = {a.proxy_id for a in actions}
+    keys = []
+    for proxy in world.proxies:
+        if proxy.id in busy or proxy.state != "synced":
+            continue
+        key = settle_key(proxy, _native_of(world, proxy))
+        if key != proxy.settled:
+            keys.append((proxy.id, key))
+    return keys
 
 
 def settle_inflight(base: Fields, inflight: Mapping[str, Sequence[Fields]], local: Fields,

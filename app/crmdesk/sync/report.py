@@ -35,6 +35,9 @@ class SyncReport:
     requests: dict[str, int] = field(default_factory=dict)    # per server
     bytes: dict[str, dict[str, int]] = field(default_factory=dict)   # per server: sent/received
     phases: dict[str, float] = field(default_factory=dict)    # seconds per phase
+    # How much of the store the plan looked at: proxies planned, and 1 when it
+    # was the whole store (a new day, new settings, a full calendar listing).
+    scope: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     cancelled: bool = False
 
