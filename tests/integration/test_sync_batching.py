@@ -87,3 +87,17 @@ def test_a_new_day_or_new_settings_plan_the_whole_store(rep: Rep) -> None:
                                                          calendar_future_days=90)))
     assert rep.sync().scope["whole"] == 1
     assert rep.sync().scope["whole"] == 0
+
+
+def test_what_a_stopped_sync_read_is_planned_by_the_next_one(rep: Rep) -> None:
+    uids = [rep.put_event(f"Stopped {i}", soon(2 + i, 9)) for i in range(2)]
+    rep.sync()
+    for uid in uids:
+        rep.app.share(rep.key(uid))
+    rep.sync()
+    rep.sync()
+    rep.edit_native(uids[0], description="Stopped 0, edited")
+    rep.app.preview()                       # reads the change, applies nothing
+    report = rep.sync()
+    assert report.scope["whole"] == 1 and report.crm.updated == 1
+    assert rep.crm_by_uid(uids[0]).fields["description"] == "Stopped 0, edited"

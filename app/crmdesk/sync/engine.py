@@ -57,6 +57,11 @@ def run(job: Job) -> tuple[SyncReport, list[Action]]:
     with phase("sign in"):
         job.progress(Progress("Signing in to the CRM"))
         identity = _sign_in(job)
+    # What the servers report is only kept until this sync has applied it: a
+    # sync that stops early (blocked, cancelled, a preview, killed) leaves no
+    # key, and the next one plans the whole store.
+    previous_key = job.store.get_meta("plan_scope_key")
+    job.store.set_meta("plan_scope_key", None)
     with phase("read calendar"):
         job.progress(Progress("Reading the calendar"))
         touched = gather_calendar(job, identity, now, report)
@@ -68,7 +73,7 @@ def run(job: Job) -> tuple[SyncReport, list[Action]]:
         refresh_references(job)
     with phase("plan"):
         scope_key = _scope_key(job, identity, now)
-        world = _world(job, identity, now, touched, scope_key)
+        world = _world(job, identity, now, touched, previous_key == scope_key)
         actions = plan(world)
         report.scope = {"planned": len(world.proxies), "whole": int(not world.partial)}
         if not job.dry_run and not job.allow_mass_delete:
@@ -105,10 +110,10 @@ def _scope_key(job: Job, identity: Identity, now: datetime) -> str:
 
 
 def _world(job: Job, identity: Identity, now: datetime, touched: Touched,
-           scope_key: str) -> World:
+           same_scope: bool) -> World:
     """The whole store, or only what may need work when nothing else moved."""
     store = job.store
-    if touched.full or store.get_meta("plan_scope_key") != scope_key:
+    if touched.full or not same_scope:
         return World(store.proxies(), store.mirror_all(), identity, job.settings, now,
                       job.uid_namespace)
     proxies = store.proxies_to_plan(touched.hrefs, touched.crm_ids, touched.new_items)
