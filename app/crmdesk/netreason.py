@@ -9,7 +9,21 @@ from __future__ import annotations
 
 import re
 
+# A TLS failure about the client's own certificate, not the server's.
+CLIENT_CERT_REASONS = frozenset({
+    "it asks for a client certificate", "it did not accept the client certificate",
+    "the client certificate or its key can't be used"})
+
 _PATTERNS: list[tuple[str, str]] = [
+    (r"CERTIFICATE_REQUIRED|certificate required|PEER_DID_NOT_RETURN_A_CERTIFICATE",
+     "it asks for a client certificate"),
+    (r"ALERT_UNKNOWN_CA|ALERT_BAD_CERTIFICATE|ALERT_CERTIFICATE_UNKNOWN|"
+     r"ALERT_UNSUPPORTED_CERTIFICATE|ALERT_CERTIFICATE_EXPIRED|ALERT_ACCESS_DENIED",
+     "it did not accept the client certificate"),
+    (r"KEY_VALUES_MISMATCH|PEM lib|NO_START_LINE|BAD_END_LINE|X509_check_private_key|"
+     r"BAD_BASE64_DECODE|\[SSL\] PEM",
+     "the client certificate or its key can't be used"),
+    (r"certificate has expired", "its certificate has expired"),
     (r"CERTIFICATE_VERIFY_FAILED|certificate verify failed", "its certificate is not trusted"),
     (r"hostname .* doesn't match|Hostname mismatch", "its certificate is for another host name"),
     (r"WRONG_VERSION_NUMBER|wrong version number", "it does not speak TLS on that port"),
@@ -22,6 +36,8 @@ _PATTERNS: list[tuple[str, str]] = [
     (r"RemoteDisconnected|Connection aborted|closed connection",
      "the server closed the connection"),
     (r"Network is unreachable|No route to host", "the network is unreachable"),
+    (r"IncompleteRead|Connection broken|ChunkedEncodingError|ended prematurely",
+     "the answer was cut off"),
 ]
 
 

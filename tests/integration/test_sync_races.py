@@ -67,6 +67,7 @@ def test_rule_8_crm_write_that_lost_a_race_is_remerged(rep: Rep, monkeypatch) ->
         return real
 
     monkeypatch.setattr(AppService, "make_crm", racing)
+    monkeypatch.setattr(rep.app, "_kept", None)     # the next sync makes new connectors
     report = rep.sync()
     assert not report.conflicts
     record = rep.crm_by_uid(uid)
@@ -93,6 +94,7 @@ def test_rule_8_calendar_write_that_lost_a_race_is_remerged(rep: Rep, monkeypatc
         return real
 
     monkeypatch.setattr(AppService, "make_calendar", racing)
+    monkeypatch.setattr(rep.app, "_kept", None)     # the next sync makes new connectors
     report = rep.sync()
     assert not report.conflicts and not report.errors
     native = rep.native(uid)

@@ -20,6 +20,9 @@ class ChangeFeed:
     records: list[CrmRecord]          # created or written since the watermark
     deleted: list[int]                # tombstoned activity ids
     watermark: str                    # opaque; pass back next time
+    # (key, reason) of records the CRM sent that could not be understood: left
+    # out of `records`, to be named in the sync report as skipped
+    invalid: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,12 @@
 """The Connector for Tryton 8.2 with crmdesk's crm_activity module (server/).
 
 Speaks Tryton's JSON-RPC through crmdesk.crm.tryton_rpc (one signed-in
-session).  Each sync operation is one request: the server module answers
-creates, writes and searches with the same rows as its change feed.  Tryton
-values (naive UTC datetimes, 0/1 booleans, ids) are turned into normalized
-`Fields` here and nowhere else.
+session, kept while this object lives: reuse the connector and a sync with
+no change signs in no more).  Each sync operation is one request: the server
+module answers creates, writes and searches with the same rows as its change
+feed.  Tryton values (naive UTC datetimes, 0/1 booleans, ids) are checked and
+turned into normalized `Fields` in crm.tryton_rows and nowhere else; a row
+that doesn't fit is skipped from the change feed with its reason.
 """
 
 from __future__ import annotations
@@ -16,73 +18,31 @@ from urllib.parse import urlsplit
 
 from crmdesk import errors
 from crmdesk.crm.base import ChangeFeed, NewActivity
+from crmdesk.crm.tryton_rows import MODEL, record_from_row
 from crmdesk.crm.tryton_rpc import SERVER, TrytonRpc, decode_value, encode_value
+from crmdesk.retry import RetryPolicy
 from crmdesk.traffic import Traffic
-from crmdesk.model import ALL_FIELDS, CrmRecord, Fields, Identity, Origin, Reference
-from crmdesk.model import normalize_fields
+from crmdesk.transport import TlsOptions
+from crmdesk.model import COLUMN_FIELDS, CrmRecord, Fields, Identity, Reference
 
 __all__ = ["TrytonConnector", "TrytonRpc", "decode_value", "encode_value",
            "record_from_row", "values_from_fields", "new_activity_values"]
 
-MODEL = "crm.activity"
 # The feed's next `since` is this much before the server's clock, so that
 # rows stamped by transactions still running during a read come again.
 WATERMARK_OVERLAP = timedelta(minutes=2)
 BATCH = 500          # ids per request: well under SQLite's bound-variable limit
 EXTRA_FIELDS = ("needs_review", "review_reason", "repeating", "repeating_type",
                 "repeating_expires", "exceptions", "series", "company")
-_WRITABLE = frozenset(ALL_FIELDS) | frozenset(EXTRA_FIELDS) | {"owner", "employees"}
+_WRITABLE = frozenset(COLUMN_FIELDS) | frozenset(EXTRA_FIELDS) | {"owner", "employees"}
 _READ_ONLY = ("create_date", "write_date")  # in CrmRecord.extra, never sent
 _BOOLEANS = ("needs_review", "repeating")
-
-
-def _to_utc(value: Any) -> Any:
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
-    return value
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def _naive_utc(value: Any) -> Any:
     if isinstance(value, datetime) and value.tzinfo is not None:
         return value.astimezone(timezone.utc).replace(tzinfo=None)
     return value
-
-
-def record_from_row(row: Mapping[str, Any]) -> CrmRecord:
-    """A CrmRecord in normal form from one row of the server module."""
-    raw = {name: row.get(name) for name in ALL_FIELDS}
-    try:
-        fields = normalize_fields(raw)
-        exceptions = sorted(date.fromisoformat(line.strip()).isoformat()
-                            for line in (row.get("exceptions") or "").splitlines()
-                            if line.strip())
-    except ValueError as exc:
-        raise errors.InvalidItem(f"{MODEL},{row.get('id')}", str(exc)) from None
-    extra: dict[str, Any] = {  # JSON-safe: the store keeps it as it is
-        "needs_review": bool(row.get("needs_review")),
-        "review_reason": row.get("review_reason") or "",
-        "repeating": bool(row.get("repeating")),
-        "repeating_type": row.get("repeating_type") or None,
-        "repeating_expires": _iso(row.get("repeating_expires")),
-        "exceptions": exceptions,
-        "series": row.get("series") or None,
-        "company": row.get("company") or None,
-        "create_date": _iso(_to_utc(row.get("create_date"))),
-        "write_date": _iso(_to_utc(row.get("write_date"))),
-    }
-    return CrmRecord(
-        id=int(row["id"]), fields=fields, timestamp=str(row.get("_timestamp") or ""),
-        integration_id=row.get("integration_id") or "",
-        origin=Origin(row.get("origin") or Origin.CRM),
-        owner=row.get("owner") or None,
-        employees=tuple(sorted(int(e) for e in row.get("employees") or ())),
-        extra=extra)
 
 
 def values_from_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -127,14 +87,22 @@ class TrytonConnector:
     name = SERVER
 
     def __init__(self, url: str, database: str, username: str, password: str,
-                 verify_tls: bool = True, ca_bundle: str = "", timeout: float = 30) -> None:
-        verify: bool | str = ca_bundle if (verify_tls and ca_bundle) else verify_tls
-        self.rpc = TrytonRpc(url, database, username, password, verify=verify, timeout=timeout)
+                 verify_tls: bool = True, ca_bundle: str = "", timeout: float = 30,
+                 client_cert: str = "", client_key: str = "",
+                 retry: RetryPolicy | None = None) -> None:
+        tls = TlsOptions.from_settings(verify_tls, ca_bundle, client_cert, client_key)
+        self.rpc = TrytonRpc(url, database, username, password, tls=tls, timeout=timeout,
+                             retry=retry)
         self.identity: Identity | None = None
 
     @property
     def traffic(self) -> Traffic:
         return self.rpc.traffic
+
+    def close(self) -> None:
+        """Close the connections (the server ends the session after its timeout)."""
+        self.rpc.forget_session()
+        self.rpc.session.close()
 
     @property
     def request_count(self) -> int:
@@ -144,40 +112,73 @@ class TrytonConnector:
         return self.rpc.model(MODEL, method, *params, context=context)
 
     def login(self, known: Identity | None = None) -> Identity:
-        """Sign in (one request); read who the rep is unless `known` is her."""
-        user_id = self.rpc.login()
+        """Sign in, unless this connector's session is still open; read who the
+        rep is unless `known` is her.  With a kept session and `known`, no
+        request at all: a session the server has dropped meanwhile costs one
+        new sign-in at the next call (tryton_rpc)."""
+        if not self.rpc.signed_in:
+            self.rpc.login()
+        user_id = self.rpc.user_id
         if known is not None and (known.user_id, known.login) == (user_id, self.rpc.username):
             self.identity = known
             return known
         prefs = self.rpc.model("res.user", "get_preferences", False)
+        if not isinstance(prefs, dict):
+            raise self._garbage("get_preferences")
         employee = prefs.get("employee") or None
+        if employee is not None and not _is_id(employee):
+            raise self._garbage("get_preferences")
         emails: tuple[str, ...] = ()
         if employee:
             emails = self._employee_emails(int(employee))
         self.identity = Identity(
-            user_id=user_id, login=self.rpc.username, name=prefs.get("name") or "",
-            employee_id=employee, employee_ids=tuple(prefs.get("employees") or ()),
+            user_id=user_id or 0, login=self.rpc.username, name=str(prefs.get("name") or ""),
+            employee_id=employee,
+            employee_ids=tuple(e for e in prefs.get("employees") or () if _is_id(e)),
             emails=emails)
         return self.identity
 
+    def _garbage(self, what: str) -> errors.ServerError:
+        return errors.ServerError(SERVER, self.rpc.url, 200, f"unexpected answer to {what}")
+
     def _employee_emails(self, employee: int) -> tuple[str, ...]:
         found = self.rpc.model("company.employee", "read", [employee], ["party"])
-        if not found:
+        if not found or not isinstance(found[0], dict) or not _is_id(found[0].get("party")):
             return ()
         rows = self.rpc.model("party.contact_mechanism", "search_read", [
             ("type", "=", "email"), ("party", "=", found[0]["party"])],
             0, None, [("sequence", "ASC"), ("id", "ASC")], ["value"])
-        return tuple(str(r["value"]).strip().lower() for r in rows if r.get("value"))
+        return tuple(str(r["value"]).strip().lower() for r in _dicts(rows)
+                     if isinstance(r.get("value"), str) and r["value"].strip())
 
     def changes(self, watermark: str | None) -> ChangeFeed:
+        """The change feed.  A row that doesn't fit is left out and named in
+        `invalid`; then the watermark stays where it was, so that the row
+        comes again (and its edit is not lost) once the server sends it right."""
         since = datetime.fromisoformat(watermark) if watermark else None
         result = self._call("changes", since)
-        records = [record_from_row(row) for row in result["records"]]
+        if not isinstance(result, dict) or not isinstance(result.get("records"), list) \
+                or not isinstance(result.get("deleted"), list) \
+                or not isinstance(result.get("server_time"), datetime) \
+                or not all(_is_id(i) for i in result["deleted"]):
+            raise self._garbage("changes")
+        records, invalid = [], []
+        for row in result["records"]:
+            try:
+                records.append(record_from_row(row))
+            except errors.InvalidItem as exc:
+                invalid.append((str(exc.key), exc.detail))
         mark = (result["server_time"] - WATERMARK_OVERLAP).isoformat()
-        return ChangeFeed(records=records, deleted=sorted(result["deleted"]), watermark=mark)
+        return ChangeFeed(records=records, deleted=sorted(result["deleted"]),
+                          watermark=(watermark or "") if invalid else mark, invalid=invalid)
 
     def _search(self, domain: list[Any], limit: int | None = None) -> list[CrmRecord]:
-        return [record_from_row(row) for row in self._call("sync_search", domain, limit)]
+        """Rows of a search; one that doesn't fit fails the whole call (InvalidItem):
+        leaving it out would read as "not there" and could make a duplicate."""
+        rows = self._call("sync_search", domain, limit)
+        if not isinstance(rows, list):
+            raise self._garbage("sync_search")
+        return [record_from_row(row) for row in rows]
 
     def find_by_integration_id(self, integration_id: str, owner: int | None) -> CrmRecord | None:
         domain: list[Any] = [("integration_id", "=", integration_id)]
@@ -243,6 +244,8 @@ class TrytonConnector:
         created: list[CrmRecord] = []
         for chunk in _chunks(list(items), BATCH):
             rows = self._call("sync_create", [new_activity_values(item) for item in chunk])
+            if not isinstance(rows, list) or len(rows) != len(chunk):
+                raise self._garbage("sync_create")
             created += [record_from_row(row) for row in rows]
         return created
 
@@ -262,6 +265,8 @@ class TrytonConnector:
             raise
         if not rows:
             raise errors.NotFound(SERVER, record_id)
+        if not isinstance(rows, list):
+            raise self._garbage("sync_write")
         return record_from_row(rows[0])
 
     def read(self, ids: Sequence[int]) -> list[CrmRecord]:
@@ -298,12 +303,16 @@ class TrytonConnector:
         return record_from_row(row) if row else None
 
     def references(self) -> list[Reference]:
-        employees = self.rpc.model("company.employee", "search_read", [], 0, None,
-                                   [("id", "ASC")], ["rec_name", "party", "party.email"])
-        companies = self.rpc.model("company.company", "search_read", [], 0, None, None, ["party"])
-        skip = {e["party"] for e in employees} | {c["party"] for c in companies}
-        parties = self.rpc.model("party.party", "search_read", [("id", "not in", sorted(skip))],
-                                 0, None, [("name", "ASC"), ("id", "ASC")], ["rec_name", "email"])
+        """Pickers' data; rows without a usable id or name are left out."""
+        employees = _named(self.rpc.model("company.employee", "search_read", [], 0, None,
+                                          [("id", "ASC")], ["rec_name", "party", "party.email"]))
+        companies = _dicts(self.rpc.model("company.company", "search_read", [], 0, None, None,
+                                          ["party"]))
+        skip = {e.get("party") for e in employees} | {c.get("party") for c in companies}
+        skip = {p for p in skip if _is_id(p)}
+        parties = _named(self.rpc.model("party.party", "search_read",
+                                        [("id", "not in", sorted(skip))], 0, None,
+                                        [("name", "ASC"), ("id", "ASC")], ["rec_name", "email"]))
         refs = [Reference("employee", e["id"], e["rec_name"], _email(e.get("party.")))
                 for e in employees]
         refs += [Reference("account", p["id"], p["rec_name"]) for p in parties]
@@ -317,8 +326,8 @@ class TrytonConnector:
                                   [("id", "ASC")], ["rec_name", "description", "party.rec_name"])
         except (errors.ServerError, errors.AccessDenied):
             return []  # sale_opportunity is optional on the server
-        return [Reference("opportunity", r["id"], r.get("description") or r["rec_name"],
-                          detail=(r.get("party.") or {}).get("rec_name") or "") for r in rows]
+        return [Reference("opportunity", r["id"], str(r.get("description") or r["rec_name"]),
+                          detail=str(_party_name(r))) for r in _named(rows)]
 
     def record_url(self, record_id: int) -> str:
         return self.url_for(self.rpc.url, self.rpc.database, record_id)
@@ -330,8 +339,28 @@ class TrytonConnector:
         return f"tryton://{host}/{database}/model/{MODEL}/{record_id}"
 
 
-def _email(row: Mapping[str, Any] | None) -> str:
-    return str((row or {}).get("email") or "").strip().lower()
+def _email(row: Any) -> str:
+    value = row.get("email") if isinstance(row, dict) else None
+    return value.strip().lower() if isinstance(value, str) else ""
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _dicts(rows: Any) -> list[dict[str, Any]]:
+    return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
+
+
+def _named(rows: Any) -> list[dict[str, Any]]:
+    """search_read rows with an id and a text rec_name."""
+    return [r for r in _dicts(rows) if _is_id(r.get("id")) and isinstance(r.get("rec_name"), str)]
+
+
+def _party_name(row: dict[str, Any]) -> str:
+    party = row.get("party.")
+    name = party.get("rec_name") if isinstance(party, dict) else None
+    return name if isinstance(name, str) else ""
 
 
 def _chunks(items: list[Any], size: int) -> list[list[Any]]:

@@ -1,17 +1,20 @@
 """CalDAV client over plain `requests`: discovery, incremental reads, guarded writes.
 
-Every HTTP request goes through one `requests.Session` and is counted in
-`request_count`, so the cost of a sync is measurable: a sync with no change
-is exactly one sync-collection REPORT; a sync with changes adds one
+Every HTTP request goes through one `requests.Session` (pim.davhttp) and is
+counted in `request_count`, so the cost of a sync is measurable: a sync with
+no change is exactly one sync-collection REPORT; a sync with changes adds one
 calendar-multiget per 200 changed hrefs.  Basic auth is sent pre-emptively.
+A server without sync-collection is read with an ETag listing (one PROPFIND)
+instead.  Reads, and writes guarded by a precondition, are retried with
+backoff (pim.davhttp); redirects are followed on the same host only.
 
 Hrefs are kept as canonical absolute paths (percent-encoded alike whatever
 the server sent), so they compare equal across responses.
 
 Errors are typed (crmdesk.errors): 401 AuthError, 403 AccessDenied, 412 on a
-guarded write StaleWrite, 404 NotFound, 5xx or garbage ServerError, no
-connection UnreachableError, certificate problems TlsError.  Messages carry
-URLs without credentials and never the password.
+guarded write StaleWrite, 404 NotFound, 5xx or garbage ServerError, 429
+RateLimited, no connection UnreachableError, certificate problems TlsError.
+Messages carry URLs without credentials and never the password.
 """
 
 from __future__ import annotations
@@ -21,25 +24,24 @@ import hashlib
 import re
 import xml.etree.ElementTree as ET
 from typing import Iterable, Mapping
-from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 from xml.sax.saxutils import escape
 
 import requests
 
-from crmdesk import __version__
-from crmdesk.errors import (
-    AccessDenied, AuthError, InvalidItem, NotFound, ServerError, StaleWrite, TlsError,
-    UnreachableError, UserError,
-)
-from crmdesk.netreason import network_reason
-from crmdesk.traffic import Traffic
+from crmdesk.errors import InvalidItem, NotFound, ServerError, StaleWrite, UserError
 from crmdesk.model import NativeItem
 from crmdesk.pim.base import CalendarInfo, Delta
+from crmdesk.pim.davhttp import SERVER, DavHttp, raise_for
 from crmdesk.pim.ical import parse_item
+from crmdesk.retry import RetryPolicy
+from crmdesk.traffic import Traffic
+from crmdesk.transport import TlsOptions, display as _display
 
-SERVER = "CalDAV"
 MULTIGET_CHUNK = 200
-MAX_REDIRECTS = 5
+# The "sync token" kept for a server without sync-collection: each sync asks
+# for sync-collection again, then reads an ETag listing.
+ETAG_LISTING = "crmdesk:etag-listing"
 D, C = "{DAV:}", "{urn:ietf:params:xml:ns:caldav}"
 _XML = "application/xml; charset=utf-8"
 _ICS = "text/calendar; charset=utf-8"
@@ -49,6 +51,8 @@ _PROPFIND = _HEAD + (
     "<D:resourcetype/><D:displayname/><D:current-user-principal/>"
     "<C:calendar-home-set/><C:supported-calendar-component-set/>"
     "</D:prop></D:propfind>")
+_LISTING = _HEAD + (
+    '<D:propfind xmlns:D="DAV:"><D:prop><D:getetag/><D:resourcetype/></D:prop></D:propfind>')
 _SYNC = _HEAD + (
     '<D:sync-collection xmlns:D="DAV:"><D:sync-token>{token}</D:sync-token>'
     "<D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>")
@@ -71,25 +75,32 @@ class _TokenRejected(Exception):
     """The server refused the sync token (Radicale 403, Xandikos 412)."""
 
 
+class _NoSyncCollection(Exception):
+    """The server does not do sync-collection (RFC 6578)."""
+
+
 class CalDavClient:
     """A CalendarClient for any CalDAV server (tested on Radicale and Xandikos)."""
 
     multiget_chunk = MULTIGET_CHUNK
 
     def __init__(self, url: str, username: str, password: str, verify_tls: bool = True,
-                 ca_bundle: str = "", timeout: float = 30) -> None:
+                 ca_bundle: str = "", timeout: float = 30, client_cert: str = "",
+                 client_key: str = "", retry: RetryPolicy | None = None) -> None:
         self.url = url if url.endswith("/") else url + "/"
-        self.request_count = 0
-        self._timeout = timeout
-        self._session = requests.Session()
-        self.traffic = Traffic.attach(self._session)
-        self._session.auth = (username, password)      # requests sends it pre-emptively
-        # Passed on every request: a Session's own `verify` loses to REQUESTS_CA_BUNDLE.
-        self._verify: bool | str = ca_bundle or verify_tls
-        self._session.headers["User-Agent"] = f"crmdesk/{__version__}"
+        tls = TlsOptions.from_settings(verify_tls, ca_bundle, client_cert, client_key)
+        self.http = DavHttp(username, password, tls, timeout, retry or RetryPolicy())
+
+    @property
+    def request_count(self) -> int:
+        return self.http.request_count
+
+    @property
+    def traffic(self) -> Traffic:
+        return self.http.traffic
 
     def close(self) -> None:
-        self._session.close()
+        self.http.close()
 
     def __enter__(self) -> CalDavClient:
         return self
@@ -152,14 +163,14 @@ class CalDavClient:
                             components=tuple(dict.fromkeys(filter(None, names)))
                             or ("VEVENT", "VTODO"))
 
-    def _propfind(self, url: str, depth: str) -> list[_Entry]:
-        return self._multistatus(self._request("PROPFIND", url, body=_PROPFIND, depth=depth))[1]
+    def _propfind(self, url: str, depth: str, body: str = _PROPFIND) -> list[_Entry]:
+        return self._read("PROPFIND", url, body, depth)[1][1]
 
     def _propfind_optional(self, url: str, depth: str) -> list[_Entry] | None:
         """PROPFIND, or None when the URL is no DAV resource for us (403/404/405…)."""
-        resp = self._request("PROPFIND", url, body=_PROPFIND, depth=depth,
-                             allow=(207, 400, 403, 404, 405, 501))
-        return self._multistatus(resp)[1] if resp.status_code == 207 else None
+        _, parsed = self._read("PROPFIND", url, _PROPFIND, depth,
+                               allow=(207, 400, 403, 404, 405, 501))
+        return parsed[1] if parsed is not None else None
 
     # -- reading ------------------------------------------------------------
 
@@ -172,14 +183,22 @@ class CalDavClient:
         A rejected token restarts with an initial sync and `full=True`.  On
         a full listing, changed + unchanged + invalid is every object of the
         collection: the caller must treat the items it knows that are missing
-        from it as deleted (they are not listed in `deleted`).
+        from it as deleted (they are not listed in `deleted`).  A server
+        without sync-collection gets an ETag listing (one PROPFIND), always
+        full, and the token ETAG_LISTING.
         """
+        if token == ETAG_LISTING:
+            token = None        # ask again each time: the server may have learnt it
         full = token is None
         try:
-            listed, deleted, new_token = self._sync_report(calendar_url, token)
-        except _TokenRejected:
+            try:
+                listed, deleted, new_token = self._sync_report(calendar_url, token)
+            except _TokenRejected:
+                full = True
+                listed, deleted, new_token = self._sync_report(calendar_url, None)
+        except _NoSyncCollection:
             full = True
-            listed, deleted, new_token = self._sync_report(calendar_url, None)
+            listed, deleted, new_token = self._etag_listing(calendar_url), [], ETAG_LISTING
         known = known or {}
         unchanged = [href for href, etag in listed if etag and known.get(href) == etag]
         skip = set(unchanged)
@@ -192,13 +211,19 @@ class CalDavClient:
                      ) -> tuple[list[tuple[str, str]], list[str], str]:
         """(href, etag) of new or changed objects, deleted hrefs, the new token."""
         body = _SYNC.format(token=escape(token or ""))
-        resp = self._request("REPORT", url, body=body, depth="0", allow=(207, 403, 409, 412))
-        if resp.status_code != 207:
-            rejected = resp.status_code != 403 or b"valid-sync-token" in resp.content
+        resp, parsed = self._read("REPORT", url, body, "0",
+                                  allow=(207, 400, 403, 405, 409, 412, 501))
+        if parsed is None:
+            status = resp.status_code
+            rejected = status != 403 or b"valid-sync-token" in resp.content
             if token is not None and rejected:
                 raise _TokenRejected()
-            self._raise_for(resp)
-        root, entries = self._multistatus(resp)
+            if status in (400, 405, 501) or b"supported-report" in resp.content:
+                raise _NoSyncCollection()
+            raise_for(resp)
+        root, entries = parsed
+        if root.find(D + "sync-token") is None:
+            raise _NoSyncCollection()         # answered as if it were another REPORT
         changed: list[tuple[str, str]] = []
         deleted: list[str] = []
         for entry in entries:
@@ -213,6 +238,12 @@ class CalDavClient:
             raise ServerError(SERVER, _display(url), resp.status_code, "no sync-token")
         return changed, deleted, new_token
 
+    def _etag_listing(self, url: str) -> list[tuple[str, str]]:
+        """(href, etag) of every object: the read for servers without sync-collection."""
+        entries = self._propfind(self._collection_url(url), "1", _LISTING)
+        return [(e.href, _etag(e)) for e in entries
+                if not e.href.endswith("/") and e.status in (None, 200)]
+
     def _multiget(self, url: str, hrefs: list[str]
                   ) -> tuple[list[NativeItem], list[tuple[str, str]], list[str]]:
         items: list[NativeItem] = []
@@ -221,8 +252,7 @@ class CalDavClient:
         for start in range(0, len(hrefs), self.multiget_chunk):
             chunk = hrefs[start:start + self.multiget_chunk]
             body = _MULTIGET.format(hrefs="".join(f"<D:href>{escape(h)}</D:href>" for h in chunk))
-            resp = self._request("REPORT", url, body=body, depth="1")
-            for entry in self._multistatus(resp)[1]:
+            for entry in self._read("REPORT", url, body, "1")[1][1]:
                 if entry.status == 404:
                     gone.append(entry.href)
                     continue
@@ -238,8 +268,8 @@ class CalDavClient:
         resp = self._request("GET", url, allow=(200, 404, 410))
         if resp.status_code != 200:
             return None
-        raw = resp.content.decode("utf-8", errors="replace")
-        return parse_item(_canonical(url), resp.headers.get("ETag", ""), raw)
+        # Bytes: parse_item decodes strictly (a replacement would be written back).
+        return parse_item(_canonical(url), resp.headers.get("ETag", ""), resp.content)
 
     # -- writing ------------------------------------------------------------
 
@@ -253,13 +283,25 @@ class CalDavClient:
         item = parse_item(_canonical(url), "", ical)
         if item.uid != uid:
             raise ValueError(f"the object's UID {item.uid!r} is not {uid!r}")
+        retries = self.http.retries
         resp = self._request("PUT", url, body=ical, headers={"If-None-Match": "*"},
                              allow=(200, 201, 204, 409, 412))
         if resp.status_code == 412 or b"no-uid-conflict" in resp.content:
-            raise StaleWrite(SERVER, uid)
+            mine = self._landed(item) if self.http.retries > retries else None
+            if mine is None:
+                raise StaleWrite(SERVER, uid)
+            return mine
         if resp.status_code == 409:
-            self._raise_for(resp)
+            raise_for(resp)
         return self._stored(item, resp)
+
+    def _landed(self, item: NativeItem) -> NativeItem | None:
+        """After a repeated create was refused: the object there, if it is ours
+        (an earlier try landed but its answer was lost)."""
+        there = self.get(item.href)
+        if there is not None and there.uid == item.uid and there.fields == item.fields:
+            return there
+        return None
 
     def update(self, item: NativeItem, ical: str) -> NativeItem:
         """PUT with If-Match: item.etag; StaleWrite on 412, NotFound on 404."""
@@ -300,58 +342,25 @@ class CalDavClient:
                  headers: Mapping[str, str] | None = None,
                  allow: Iterable[int] = (207,)) -> requests.Response:
         """One counted request (plus counted redirect hops), errors typed."""
+        return self.http.request(method, url, *self._prepare(method, body, depth, headers),
+                                 allow=allow)[0]
+
+    def _read(self, method: str, url: str, body: str, depth: str, allow: Iterable[int] = (207,)
+              ) -> tuple[requests.Response, tuple[ET.Element, list[_Entry]] | None]:
+        """A request answered by a multistatus, parsed (None for other allowed answers);
+        a garbled multistatus is fetched again like a 503."""
+        return self.http.request(method, url, *self._prepare(method, body, depth, None),
+                                 allow=allow, read=self._multistatus)
+
+    @staticmethod
+    def _prepare(method: str, body: str | None, depth: str | None,
+                 headers: Mapping[str, str] | None) -> tuple[bytes | None, dict[str, str]]:
         hdrs = dict(headers or {})
         if depth is not None:
             hdrs["Depth"] = depth
         if body is not None:
             hdrs["Content-Type"] = _ICS if method == "PUT" else _XML
-        data = body.encode("utf-8") if body is not None else None
-        for _ in range(MAX_REDIRECTS + 1):
-            resp = self._send(method, url, data, hdrs)
-            target = resp.headers.get("Location")
-            if resp.status_code not in (301, 302, 307, 308) or not target:
-                break
-            url = self._redirect_target(url, target)
-        if resp.status_code not in set(allow):
-            self._raise_for(resp)
-        return resp
-
-    def _send(self, method: str, url: str, data: bytes | None,
-              headers: dict[str, str]) -> requests.Response:
-        self.request_count += 1
-        shown = _display(url)
-        try:
-            return self._session.request(method, url, data=data, headers=headers,
-                                         timeout=self._timeout, verify=self._verify,
-                                         allow_redirects=False)
-        except requests.exceptions.SSLError as exc:
-            raise TlsError(SERVER, shown, network_reason(exc)) from None
-        except (requests.ConnectionError, requests.Timeout) as exc:
-            raise UnreachableError(SERVER, shown, network_reason(exc)) from None
-        except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
-                requests.exceptions.InvalidSchema) as exc:
-            raise UserError(f"not a usable CalDAV URL: {shown} ({_short(exc)})") from None
-        except requests.RequestException as exc:
-            raise ServerError(SERVER, shown, None, _short(exc)) from None
-
-    def _redirect_target(self, url: str, location: str) -> str:
-        target = urljoin(url, location)
-        old, new = urlsplit(url), urlsplit(target)
-        same_origin = (old.scheme, old.netloc) == (new.scheme, new.netloc)
-        if not same_origin and new.scheme != "https":
-            # never send the credentials elsewhere in clear text
-            raise ServerError(SERVER, _display(url), None, f"redirects to {_display(target)}")
-        return target
-
-    def _raise_for(self, resp: requests.Response) -> None:
-        status, shown = resp.status_code, _display(resp.url)
-        if status == 401:
-            raise AuthError(SERVER, shown)
-        if status == 403:
-            raise AccessDenied(SERVER, f"{resp.request.method} {shown}")
-        if status == 404:
-            raise NotFound(SERVER, shown)
-        raise ServerError(SERVER, shown, status, _short(resp.reason or ""))
+        return (body.encode("utf-8") if body is not None else None), hdrs
 
     def _multistatus(self, resp: requests.Response) -> tuple[ET.Element, list[_Entry]]:
         """The DAV:multistatus root and its responses; ServerError on garbage."""
@@ -393,14 +402,6 @@ def href_name(uid: str) -> str:
 def _canonical(url: str) -> str:
     """The path of `url`, percent-encoded one way whatever the server sent."""
     return quote(unquote(urlsplit(url).path), safe="/")
-
-
-def _display(url: str) -> str:
-    """`url` without any user:password@ part, for messages."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
 
 
 def _status(line: str | None) -> int | None:

@@ -1,8 +1,12 @@
 """Connection settings: the CRM and the calendar server, with "Test connection".
 
 Passwords go to the keyring through `service.save_settings`, never into
-settings.toml; an empty password field keeps the stored one.  Both tests
-run on a worker thread and report in words from `ui.errors`.
+settings.toml; an empty password field keeps the stored one.  Each server
+has its TLS settings: verification, a CA bundle, and a client certificate
+(with its key file, unless the certificate file holds the key) for servers
+that demand one.  Both tests run on a worker thread and report in words from
+`ui.errors`.  The words are in the "ConnectionSettings" context (the groups
+share them, whatever their class).
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGroupBox, QHBoxLayout,
                                QLineEdit, QPushButton, QWidget)
 
@@ -25,13 +29,13 @@ from crmdesk.ui.tasks import TaskRunner, network_pool
 
 OK_STYLE = "color: #1e7b34;"
 FAIL_STYLE = "color: #b3261e;"
+translate = QCoreApplication.translate
 
 
 class ServerGroup(QGroupBox, FormPage):
     """Fields every server has: address, user, password, TLS, test button."""
 
     side = ""
-    noun = ""
     tested = Signal(object)          # the answer of a successful test
     test_failed = Signal(object)     # the exception of a failed one
 
@@ -44,21 +48,27 @@ class ServerGroup(QGroupBox, FormPage):
         self.username = QLineEdit()
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.verify_tls = QCheckBox("Verify the server's TLS certificate (recommended)")
+        self.verify_tls = QCheckBox(translate(
+            "ConnectionSettings", "Verify the server's TLS certificate (recommended)"))
         self.ca_bundle = QLineEdit()
-        self.ca_bundle.setPlaceholderText("System certificates")
-        self.test_button = QPushButton("Test connection")
+        self.ca_bundle.setPlaceholderText(translate("ConnectionSettings", "System certificates"))
+        self.client_cert = QLineEdit()
+        self.client_cert.setPlaceholderText(translate("ConnectionSettings", "None"))
+        self.client_key = QLineEdit()
+        self.client_key.setPlaceholderText(translate(
+            "ConnectionSettings", "In the certificate file"))
+        self.test_button = QPushButton(translate("ConnectionSettings", "Test connection"))
         self.test_button.clicked.connect(self.test)
         self.result = plain_label("", wrap=True, name="testResult")
         self.form = NotedForm()
 
-    def _ca_row(self) -> QWidget:
-        browse = QPushButton("Browse\u2026")
-        browse.clicked.connect(self._pick_ca)
+    def _file_row(self, field: QLineEdit, title: str, kinds: str) -> QWidget:
+        browse = QPushButton(translate("ConnectionSettings", "Browse\u2026"))
+        browse.clicked.connect(lambda: self._pick(field, title, kinds))
         row = QWidget()
         line = QHBoxLayout(row)
         line.setContentsMargins(0, 0, 0, 0)
-        line.addWidget(self.ca_bundle, 1)
+        line.addWidget(field, 1)
         line.addWidget(browse)
         return row
 
@@ -71,21 +81,31 @@ class ServerGroup(QGroupBox, FormPage):
         return row
 
     def add_common_rows(self, before_user: list[tuple[str, QWidget]]) -> None:
-        self.form.add("Server address:", self.url)
+        self.form.add(translate("ConnectionSettings", "Server address:"), self.url)
         for label, field in before_user:
             self.form.add(label, field)
-        self.form.add("User name:", self.username)
-        self.form.add("Password:", self.password)
+        self.form.add(translate("ConnectionSettings", "User name:"), self.username)
+        self.form.add(translate("ConnectionSettings", "Password:"), self.password)
         self.form.add("", self.verify_tls)
-        self.form.add("CA bundle:", self._ca_row(), self.ca_bundle)
+        certificates = translate("ConnectionSettings",
+                                 "Certificates (*.pem *.crt *.cer);;All files (*)")
+        keys = translate("ConnectionSettings", "Keys (*.pem *.key);;All files (*)")
+        self.form.add(translate("ConnectionSettings", "CA bundle:"), self._file_row(
+            self.ca_bundle, translate("ConnectionSettings", "CA bundle"), certificates),
+            self.ca_bundle)
+        self.form.add(translate("ConnectionSettings", "Client certificate:"), self._file_row(
+            self.client_cert, translate("ConnectionSettings", "Client certificate"),
+            certificates), self.client_cert)
+        self.form.add(translate("ConnectionSettings", "Client key:"), self._file_row(
+            self.client_key, translate("ConnectionSettings", "Client key"), keys),
+            self.client_key)
         self.form.addRow(plain_label(), self._test_row())
         self.setLayout(self.form)
 
-    def _pick_ca(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "CA bundle", self.ca_bundle.text(),
-                                              "Certificates (*.pem *.crt *.cer);;All files (*)")
+    def _pick(self, field: QLineEdit, title: str, kinds: str) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, title, field.text(), kinds)
         if path:
-            self.ca_bundle.setText(path)
+            field.setText(path)
 
     # -- page protocol ------------------------------------------------------
 
@@ -95,39 +115,60 @@ class ServerGroup(QGroupBox, FormPage):
         self.username.setText(section.username)
         self.verify_tls.setChecked(section.verify_tls)
         self.ca_bundle.setText(section.ca_bundle)
+        self.client_cert.setText(section.client_cert)
+        self.client_key.setText(section.client_key)
         self.password.clear()
         stored = self._service.password(self.side) if section.url else None
-        self.password.setPlaceholderText("Stored in the keyring \u2014 leave empty to keep"
-                                         if stored else "Password")
+        self.password.setPlaceholderText(
+            translate("ConnectionSettings", "Stored in the keyring \u2014 leave empty to keep")
+            if stored else translate("ConnectionSettings", "Password"))
 
     def save_common(self, section: CrmSettings | CalendarSettings) -> None:
         section.url = self.url.text().strip()
         section.username = self.username.text().strip()
         section.verify_tls = self.verify_tls.isChecked()
         section.ca_bundle = self.ca_bundle.text().strip()
+        section.client_cert = self.client_cert.text().strip()
+        section.client_key = self.client_key.text().strip()
 
     def check_common(self) -> list[Problem]:
         problems = []
         if message := url_problem(self.url.text().strip()):
-            problems.append(Problem(f"{self.noun} server address", message, self.url))
+            problems.append(Problem(self.field_name("url"), message, self.url))
         if not self.username.text().strip():
-            problems.append(Problem(f"{self.noun} user name", "Enter your user name.",
-                                    self.username))
+            problems.append(Problem(self.field_name("username"), translate(
+                "ConnectionSettings", "Enter your user name."), self.username))
         if message := self._password_problem():
-            problems.append(Problem(f"{self.noun} password", message, self.password))
-        ca = self.ca_bundle.text().strip()
-        if ca and not Path(ca).expanduser().is_file():
-            problems.append(Problem(f"{self.noun} CA bundle", "No such file.", self.ca_bundle))
+            problems.append(Problem(self.field_name("password"), message, self.password))
+        return problems + self._file_problems()
+
+    def _file_problems(self) -> list[Problem]:
+        problems = []
+        for field, name in ((self.ca_bundle, "ca_bundle"), (self.client_cert, "client_cert"),
+                            (self.client_key, "client_key")):
+            path = field.text().strip()
+            if path and not Path(path).expanduser().is_file():
+                problems.append(Problem(self.field_name(name), translate(
+                    "ConnectionSettings", "No such file."), field))
+        if self.client_key.text().strip() and not self.client_cert.text().strip():
+            problems.append(Problem(self.field_name("client_cert"), translate(
+                "ConnectionSettings", "Choose the certificate that goes with the key."),
+                self.client_cert))
         return problems
+
+    def field_name(self, what: str) -> str:
+        """How a problem names the field of this attribute ("username" -> "CRM user name")."""
+        raise NotImplementedError
 
     def _password_problem(self) -> str:
         if self.password.text():
             return ""
         typed = (self.url.text().strip(), self.username.text().strip())
         if self._loaded[0] and typed != self._loaded:
-            return "Enter the password again: the server address or user name changed."
+            return translate("ConnectionSettings", "Enter the password again: the server "
+                             "address or user name changed.")
         if self._service.password(self.side) is None:
-            return "Enter the password (none is stored yet)."
+            return translate("ConnectionSettings", "Enter the password (none is stored yet).")
         return ""
 
     def new_password(self) -> str | None:
@@ -144,10 +185,11 @@ class ServerGroup(QGroupBox, FormPage):
     def test(self) -> None:
         self.clear_notes()
         if message := url_problem(self.url.text().strip()):
-            self.show_problem(Problem("Server address", message, self.url))
+            self.show_problem(Problem(translate("ConnectionSettings", "Server address"),
+                                      message, self.url))
             return
         self.test_button.setEnabled(False)
-        self._say("Testing\u2026", "")
+        self._say(translate("ConnectionSettings", "Testing\u2026"), "")
         self._runner.run(self._test_job(), self._tested, self._on_test_failed)
 
     def _tested(self, answer: Any) -> None:
@@ -171,13 +213,20 @@ class ServerGroup(QGroupBox, FormPage):
 
 
 class CrmGroup(ServerGroup):
-    side, noun = "crm", "CRM"
+    side = "crm"
 
     def __init__(self, service: GuiService, parent: QWidget | None = None) -> None:
-        super().__init__(service, "CRM", parent)
+        super().__init__(service, translate("CrmGroup", "CRM"), parent)
         self.url.setPlaceholderText("https://crm.example.com")
         self.database = QLineEdit()
-        self.add_common_rows([("Database:", self.database)])
+        self.add_common_rows([(self.tr("Database:"), self.database)])
+
+    def field_name(self, what: str) -> str:
+        names = {"url": self.tr("CRM server address"), "username": self.tr("CRM user name"),
+                 "password": self.tr("CRM password"), "ca_bundle": self.tr("CRM CA bundle"),
+                 "client_cert": self.tr("CRM client certificate"),
+                 "client_key": self.tr("CRM client key")}
+        return names[what]
 
     def load(self, settings: Settings) -> None:
         self.load_common(settings.crm)
@@ -190,8 +239,8 @@ class CrmGroup(ServerGroup):
     def check(self) -> list[Problem]:
         problems = self.check_common()
         if not self.database.text().strip():
-            problems.insert(1, Problem("CRM database", "Enter the database name.",
-                                       self.database))
+            problems.insert(1, Problem(self.tr("CRM database"),
+                                       self.tr("Enter the database name."), self.database))
         return problems
 
     def _test_job(self) -> Any:
@@ -202,20 +251,30 @@ class CrmGroup(ServerGroup):
 
     def _on_tested(self, identity: Identity) -> None:
         self.test_button.setEnabled(True)
-        self._say(f"Signed in as {identity.name or identity.login}", OK_STYLE)
+        self._say(self.tr("Signed in as {name}").format(name=identity.name or identity.login),
+                  OK_STYLE)
 
 
 class CalendarGroup(ServerGroup):
-    side, noun = "calendar", "Calendar"
+    side = "calendar"
 
     def __init__(self, service: GuiService, parent: QWidget | None = None) -> None:
-        super().__init__(service, "Calendar (CalDAV)", parent)
+        super().__init__(service, translate("CalendarGroup", "Calendar (CalDAV)"), parent)
         self.url.setPlaceholderText("https://cloud.example.com/remote.php/dav")
         self.calendar = QComboBox()
-        self.calendar.setPlaceholderText("Press Test connection to list your calendars")
+        self.calendar.setPlaceholderText(self.tr("Press Test connection to list your calendars"))
         self.calendar.setMinimumContentsLength(24)
         self.add_common_rows([])
-        self.form.add("Calendar:", self.calendar)
+        self.form.add(self.tr("Calendar:"), self.calendar)
+
+    def field_name(self, what: str) -> str:
+        names = {"url": self.tr("Calendar server address"),
+                 "username": self.tr("Calendar user name"),
+                 "password": self.tr("Calendar password"),
+                 "ca_bundle": self.tr("Calendar CA bundle"),
+                 "client_cert": self.tr("Calendar client certificate"),
+                 "client_key": self.tr("Calendar client key")}
+        return names[what]
 
     def load(self, settings: Settings) -> None:
         self.load_common(settings.calendar)
@@ -232,8 +291,8 @@ class CalendarGroup(ServerGroup):
     def check(self) -> list[Problem]:
         problems = self.check_common()
         if not self.calendar.currentData():
-            problems.append(Problem("Calendar", "Choose a calendar (press Test connection "
-                                    "to list them).", self.calendar))
+            problems.append(Problem(self.tr("Calendar"), self.tr(
+                "Choose a calendar (press Test connection to list them)."), self.calendar))
         return problems
 
     def _test_job(self) -> Any:
@@ -252,16 +311,21 @@ class CalendarGroup(ServerGroup):
                       if previous in (info.url, info.name)), 0 if calendars else -1)
         self.calendar.setCurrentIndex(match)
         count = len(calendars)
-        self._say(f"Connected: {count} calendar{'s' if count != 1 else ''} found"
-                  if count else "Connected, but this account has no calendar.",
-                  OK_STYLE if count else FAIL_STYLE)
+        if count == 1:
+            text = self.tr("Connected: 1 calendar found")
+        elif count:
+            text = self.tr("Connected: {count} calendars found").format(count=count)
+        else:
+            text = self.tr("Connected, but this account has no calendar.")
+        self._say(text, OK_STYLE if count else FAIL_STYLE)
 
 
 class ConnectionDialog(SettingsDialog):
     """CRM + Calendar groups; OK validates, saves, and stores passwords."""
 
     def __init__(self, service: GuiService, parent: QWidget | None = None) -> None:
-        super().__init__(service.settings, "Connection settings", parent)
+        super().__init__(service.settings, translate("ConnectionDialog", "Connection settings"),
+                         parent)
         self._service = service
         self.crm = CrmGroup(service)
         self.calendar = CalendarGroup(service)
