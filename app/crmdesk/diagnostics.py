@@ -4,7 +4,9 @@ Pure of Qt: the Help menu (`ui/help.py`) and `crmdesk diagnostics` both call
 `export_diagnostics`.  Every text that goes in passes through
 `logs.scrub()`, and the settings lose any password-like key and the
 user-info part of their URLs, although settings.toml never holds a password.
-The local store (the rep's calendar and CRM data) is not included.
+The local store (the rep's calendar and CRM data) is not included: only
+`store.json`, the names, sizes and times of its files, backups and damaged
+copies kept aside (store/safety.py), for a support case about a damaged store.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from crmdesk.settings import Profile, Settings
 from crmdesk.settings.model import settings_to_dict
 from crmdesk.settings.secrets import keyring_backend_name
 from crmdesk.service_types import Status
+from crmdesk.store.safety import store_files
 from crmdesk.sync.report import SyncReport
 
 log = logging.getLogger(__name__)
@@ -138,6 +141,7 @@ def _write(path: Path, profile: Profile, settings: str, documents: dict[str, Any
         bundle.writestr("README.txt", _readme())
         bundle.writestr("about.json", _json(about))
         bundle.writestr("settings.toml", scrub(settings))
+        bundle.writestr("store.json", _json(_store_files(profile)))
         for name, document in documents.items():
             bundle.writestr(name, _json(document))
         for log_file in _log_files(profile):
@@ -146,6 +150,20 @@ def _write(path: Path, profile: Profile, settings: str, documents: dict[str, Any
     os.replace(partial, target)
     log.info("diagnostics written to %s", target)
     return target
+
+
+def _store_files(profile: Profile) -> list[dict[str, Any]]:
+    """Name, size and time of each file of the store; never their content."""
+    found = []
+    for path in store_files(profile.store_path):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        found.append({"file": str(path.relative_to(profile.data_dir)), "bytes": stat.st_size,
+                      "modified": datetime.fromtimestamp(stat.st_mtime).astimezone()
+                      .isoformat(timespec="seconds")})
+    return found
 
 
 def _log_files(profile: Profile) -> list[Path]:
@@ -165,5 +183,7 @@ def _readme() -> str:
             "settings.toml  the settings, passwords and URL user names removed\n"
             "reports.json   the last sync reports, newest first\n"
             "status.json    counts of shared, pending, conflicting items\n"
+            "store.json     the local store's files, backups and damaged copies: "
+            "names, sizes, times\n"
             "logs/          the log files (passwords and session keys masked as ***)\n\n"
             "The local store (calendar and CRM data) is not included.\n")

@@ -15,6 +15,7 @@ from typing import Any
 from crmdesk.errors import CrmDeskError, NotFound, StaleWrite
 from crmdesk.model import NativeItem, Origin
 from crmdesk.settings.secrets import delete_password
+from crmdesk.store.safety import store_files
 
 
 @dataclass
@@ -71,11 +72,10 @@ def _delete(calendar: Any, item: NativeItem) -> None:
 def remove_local(store_path: Path, settings: Any) -> list[str]:
     """The store (and its WAL files) and both passwords."""
     removed = []
-    for suffix in ("", "-wal", "-shm"):
-        path = Path(str(store_path) + suffix)
-        if path.exists():
-            path.unlink()
-            removed.append(str(path))
+    # The store, its WAL files, its backups and any damaged copy set aside.
+    for path in store_files(store_path):
+        path.unlink()
+        removed.append(str(path))
     delete_password("crm", settings.crm.url, settings.crm.username)
     delete_password("calendar", settings.calendar.url, settings.calendar.username)
     return removed

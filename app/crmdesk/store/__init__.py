@@ -5,7 +5,10 @@ copy of the id mapping between the calendar and the CRM, so migrations back
 the file up first (STYLE rule 6).
 """
 
-from crmdesk.store.db import SCHEMA_VERSION, Store, StoreError
+from crmdesk.errors import StoreDamaged, StoreError
+from crmdesk.store.db import SCHEMA_VERSION, Store
+from crmdesk.store.safety import StoreRecovered
 from crmdesk.model.proxy import ProxyRow
 
-__all__ = ["SCHEMA_VERSION", "ProxyRow", "Store", "StoreError"]
+__all__ = ["SCHEMA_VERSION", "ProxyRow", "Store", "StoreDamaged", "StoreError",
+           "StoreRecovered"]

@@ -74,4 +74,8 @@ MIGRATIONS: list[str] = [
     ALTER TABLE proxy ADD COLUMN settled TEXT NOT NULL DEFAULT '';
     CREATE INDEX proxy_state ON proxy(state);
     """,
+    # 4: a repeating item's own terms (DTSTART, RRULE, EXDATE, RDATE) as JSON
+    """
+    ALTER TABLE mirror ADD COLUMN recurrence TEXT NOT NULL DEFAULT '';
+    """,
 ]
