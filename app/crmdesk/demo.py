@@ -20,7 +20,9 @@ from datetime import date, datetime, time as dtime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from crmdesk.model.series import SeriesWrite
 from crmdesk.pim import ical
+from crmdesk.settings.zone import rep_zone
 from crmdesk.settings import Priority, Profile, Settings, save_settings
 
 REP_LOGIN, REP_PASSWORD = "rita", "rita-demo-pw"
@@ -103,6 +105,8 @@ def seed_crm(servers: DemoServers, week: date) -> None:
             type="call", account=accounts["Hooli"]),
         act("Trade fair (all day)", datetime.combine(d[4], dtime(0), timezone.utc), 24,
             all_day=True, location="Messe Hall 4"),
+        act("Pipeline review with sales manager", at(d[0], 15), 1, repeating=True,
+            repeating_type="weekly"),
     ])
 
 
@@ -116,18 +120,22 @@ def seed_calendar(servers: DemoServers, week: date) -> str:
     share_uid = f"{uuid.uuid4()}@demo"
     items = [
         (share_uid, "VEVENT", "Lunch with Globex CFO", at(d[1], 12), 1.5, "Chez Paul"),
-        (f"{uuid.uuid4()}@demo", "VEVENT", "Team stand-up", at(d[0], 9), 0.5, ""),
-        (f"{uuid.uuid4()}@demo", "VEVENT", "Team stand-up", at(d[2], 9), 0.5, ""),
+        (f"{uuid.uuid4()}@demo", "VEVENT", "Team stand-up", at(d[0], 9), 0.5, "STANDUP"),
         (f"{uuid.uuid4()}@demo", "VEVENT", "Dentist", at(d[3], 8), 1, ""),
         (f"{uuid.uuid4()}@demo", "VEVENT", "Prepare ACME slides", at(d[0], 8), 1.5, ""),
         (f"{uuid.uuid4()}@demo", "VEVENT", "Pipeline call with manager", at(d[4], 11), 1, ""),
         (f"{uuid.uuid4()}@demo", "VTODO", "Expense report", at(d[4], 17), 0, ""),
     ]
     icals = []
+    # Every working day at 09:00 local, open-ended: a series (issue 4).
+    standup = SeriesWrite(rrule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+                          tzid=getattr(rep_zone(""), "key", ""))
     for uid, comp, title, start, hours, where in items:
-        fields = {"description": title, "planned_start": start, "location": where,
+        series = standup if where == "STANDUP" else None
+        fields = {"description": title, "planned_start": start,
+                  "location": "" if series else where,
                   "planned_end": start + timedelta(hours=hours)}
-        icals.append(ical.render_new(uid, comp, fields))
+        icals.append(ical.render_new(uid, comp, fields, series=series))
     servers.radicale.seed(REP_LOGIN, REP_PASSWORD, servers.calendar_url, icals)
     return share_uid
 

@@ -9,13 +9,16 @@ that the GUI also runs off the GUI thread).
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from dataclasses import astuple
+from typing import Any, Callable
 from datetime import datetime, timedelta, timezone
 
 from crmdesk.crm.tryton import TrytonConnector
 from crmdesk.errors import SettingsError, UserError
 from crmdesk.model import NativeItem, Origin, ProxyRow, Reference
 from crmdesk.model.activity import normalize_fields, with_defaults
+from crmdesk.model.series import SeriesWrite
+from crmdesk.settings.zone import rep_zone
 from crmdesk.pim import ical
 from crmdesk.pim.base import CalendarInfo
 from crmdesk.pim.caldav import CalDavClient
@@ -24,7 +27,7 @@ from crmdesk.service_types import (ConflictView, ItemView, ProgressCallback, Sha
 from crmdesk.settings import CalendarSettings, CrmSettings, Profile, Settings
 from crmdesk.settings import load_settings, save_settings
 from crmdesk.settings.secrets import get_password, store_password
-from crmdesk.store import Store
+from crmdesk.store import Store, StoreRecovered
 from crmdesk.sync import engine
 from crmdesk.sync.actions import Action
 from crmdesk.sync.plan import fields_for_new_proxy, local_side
@@ -33,7 +36,7 @@ from crmdesk.model import Identity
 from crmdesk.sync.report import ReportEntry, SideCounts
 from crmdesk.uninstall import (UninstallPlan, UninstallReport, delete_crm_items,
                                 plan_uninstall, remove_local)
-from crmdesk.views import view
+from crmdesk.views import occurrences, view
 
 
 class ServiceApi:
@@ -76,11 +79,12 @@ class ServiceApi:
 class IcalRenderer:
     """The engine's Renderer, backed by pim.ical."""
 
-    def render(self, uid: str, component: str, fields: dict) -> str:
-        return ical.render_new(uid, component, fields)
+    def render(self, uid: str, component: str, fields: dict,
+               series: SeriesWrite | None = None) -> str:
+        return ical.render_new(uid, component, fields, series=series)
 
-    def patch(self, raw: str, changes: dict) -> str:
-        return ical.patch(raw, changes)
+    def patch(self, raw: str, changes: dict, series: SeriesWrite | None = None) -> str:
+        return ical.patch(raw, changes, series)
 
 
 class AppService:
@@ -94,7 +98,13 @@ class AppService:
         self._local = threading.local()
         self._stores: list[Store] = []
         self._lock = threading.Lock()
+        # One sync or preview at a time: they share the kept connectors.
+        self._sync_lock = threading.Lock()
+        self._kept: tuple[Any, TrytonConnector, CalDavClient] | None = None
         self.store  # open (and migrate) now, so a bad file is reported at start
+        # A damaged store restored at this open (store/safety.py): the front end
+        # tells the rep once.
+        self.recovered: StoreRecovered | None = self.store.take_recovery()
 
     @property
     def store(self) -> Store:
@@ -110,8 +120,11 @@ class AppService:
         with self._lock:
             stores, self._stores = self._stores, []
             self._local = threading.local()   # a later call opens a fresh store
+            kept, self._kept = self._kept, None
         for store in stores:
             store.close()
+        if kept is not None:
+            _close_quietly(kept[1], kept[2])
 
     # -- settings and connections ---------------------------------------
     def save_settings(self, settings: Settings, crm_password: str | None = None,
@@ -139,7 +152,8 @@ class AppService:
         _require(password, "crm password", "no CRM password is stored: enter it in "
                  "Connection settings or set CRMDESK_CRM_PASSWORD")
         return TrytonConnector(crm.url, crm.database, crm.username, password or "",
-                               verify_tls=crm.verify_tls, ca_bundle=crm.ca_bundle)
+                               verify_tls=crm.verify_tls, ca_bundle=crm.ca_bundle,
+                               client_cert=crm.client_cert, client_key=crm.client_key)
 
     def make_calendar(self, cal: CalendarSettings | None = None,
                       password: str | None = None) -> CalDavClient:
@@ -150,7 +164,26 @@ class AppService:
         _require(password, "calendar password", "no calendar password is stored: enter it "
                  "in Connection settings or set CRMDESK_CALDAV_PASSWORD")
         return CalDavClient(cal.url, cal.username, password or "",
-                            verify_tls=cal.verify_tls, ca_bundle=cal.ca_bundle)
+                            verify_tls=cal.verify_tls, ca_bundle=cal.ca_bundle,
+                            client_cert=cal.client_cert, client_key=cal.client_key)
+
+    def _connectors(self) -> tuple[TrytonConnector, CalDavClient]:
+        """The connectors of the last sync while settings and passwords stay the
+        same: a kept Tryton session saves a sign-in per sync (issue 7), and a
+        session the server ended is signed in again once (crm.tryton_rpc)."""
+        crm, cal = self.settings.crm, self.settings.calendar
+        key = (astuple(crm), get_password("crm", crm.url, crm.username),
+               astuple(cal), get_password("calendar", cal.url, cal.username))
+        with self._lock:
+            if self._kept is not None and self._kept[0] == key:
+                return self._kept[1], self._kept[2]
+            old, self._kept = self._kept, None
+        if old is not None:
+            _close_quietly(old[1], old[2])
+        made = (self.make_crm(), self.make_calendar())
+        with self._lock:
+            self._kept = (key, *made)
+        return made
 
     def test_crm(self, crm: CrmSettings, password: str | None) -> Identity:
         return self.make_crm(crm, password).login()
@@ -160,7 +193,13 @@ class AppService:
 
     # -- what the views show ----------------------------------------------
     def week(self, start: datetime, end: datetime) -> list[ItemView]:
-        return self._views(self.store.mirror_range(start, end, "VEVENT"))
+        """Calendar entries overlapping [start, end), a series once per occurrence."""
+        items = self.store.mirror_range(start, end, "VEVENT")
+        zone = rep_zone(self.settings.sync.time_zone)
+        rows: list[ItemView] = []
+        for row, item in zip(self._views(items), items):
+            rows.extend(occurrences(row, item, zone, start, end))
+        return sorted(rows, key=lambda v: (v.start or _EPOCH, v.title))
 
     def agenda(self, start: datetime, days: int) -> list[ItemView]:
         return self.week(start, start + timedelta(days=days))
@@ -312,7 +351,13 @@ class AppService:
                  checkpoint: Callable[[str], None] = lambda where: None
                  ) -> tuple[SyncReport, list[Action]]:
         """The sync, with the plan it made; opens its own store (worker thread)."""
-        crm, calendar = self.make_crm(), self.make_calendar()
+        with self._sync_lock:
+            return self._run_sync(progress, cancel, dry_run, allow_mass_delete, checkpoint)
+
+    def _run_sync(self, progress: ProgressCallback, cancel: CancelToken | None, dry_run: bool,
+                  allow_mass_delete: bool, checkpoint: Callable[[str], None]
+                  ) -> tuple[SyncReport, list[Action]]:
+        crm, calendar = self._connectors()
         store = Store(self.profile.store_path)
         try:
             progress(Progress("Finding the calendar"))
@@ -396,3 +441,12 @@ def _report_from_json(body: dict) -> SyncReport:
 __all__ = ["AppService", "CalendarInfo", "CancelToken", "ConflictView", "Identity",
            "ItemView", "Progress", "ProgressCallback", "Reference", "ServiceApi", "Settings",
            "ShareState", "Status", "SyncReport"]
+
+
+def _close_quietly(*connectors: Any) -> None:
+    """Close connections; a connector that is already closed is fine."""
+    for connector in connectors:
+        close = getattr(connector, "close", None)
+        if close is not None:
+            close()
+

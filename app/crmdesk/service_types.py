@@ -47,6 +47,8 @@ class ItemView:
     account: Reference | None = None
     opportunity: Reference | None = None
     contacts: tuple[Reference, ...] = ()
+    repeating: bool = False          # one occurrence of a series (rule 16)
+    rrule: str = ""                  # the series' RRULE as the calendar holds it
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 
 from crmdesk.model import NativeItem, ProxyRow, Reference
 from crmdesk.model.activity import with_defaults
+from crmdesk.model.recurrence import expand_native
 from crmdesk.service_types import ItemView, ShareState
 from crmdesk.sync.plan import local_side
 
@@ -48,10 +51,38 @@ def view(store: Any, native: NativeItem | None, proxy: ProxyRow | None) -> ItemV
         account=_ref(store, "account", fields["account"]),
         opportunity=_ref(store, "opportunity", fields["opportunity"]),
         contacts=tuple(r for r in (_ref(store, "contact", c) for c in fields["contacts"]) if r),
+        rrule=_rrule(native),
     )
+
+
+def _rrule(native: NativeItem | None) -> str:
+    series = native.recurrence if native is not None else None
+    return series.rrule if series is not None and isinstance(series.rrule, str) else ""
 
 
 def _ref(store: Any, kind: str, ref_id: int | None) -> Reference | None:
     if ref_id is None:
         return None
     return store.ref(kind, ref_id) or Reference(kind, ref_id, f"#{ref_id} (not in the local list)")
+
+
+def occurrences(row: ItemView, item: NativeItem, zone: tzinfo, start: datetime,
+                end: datetime) -> list[ItemView]:
+    """The rows of a series' occurrences that overlap [start, end): the series
+    row moved to each occurrence (same key: selecting one selects the series)."""
+    if item.recurrence is None or row.start is None:
+        return [row]
+    length = (row.end - row.start) if row.end is not None else timedelta(0)
+    series = item.recurrence if item.recurrence.zone else replace(item.recurrence, zone=zone)
+    rows = []
+    for first in expand_native(series, start - length, end):
+        begins = _instant(first, zone)
+        rows.append(replace(row, start=begins, end=begins + length, repeating=True))
+    return rows
+
+
+def _instant(value: date | datetime, zone: tzinfo) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=zone)
+    return datetime.combine(value, time(0), timezone.utc)     # all-day: 00:00 UTC (rule 6)
+

@@ -481,3 +481,14 @@ def test_a_subject_that_starts_with_the_mark_is_kept_when_not_done() -> None:
                                            "planned_start": datetime(2026, 11, 23, 9,
                                                                      tzinfo=timezone.utc)})
     assert parse_item("/c/mark-2.ics", '"1"', text).fields["description"] == title
+
+
+def test_backslashes_in_text_round_trip() -> None:
+    """icalendar reads a literal backslash-N as an escaped newline; crmdesk
+    escapes TEXT itself so "\\N" stays "\\N" (found by Hypothesis)."""
+    from datetime import datetime, timezone
+    start = datetime(2026, 1, 1, 9, tzinfo=timezone.utc)
+    for text in ("\\N", "a,b;c\\d", "line1\nline2", "x\\ny", "\\\\n"):
+        raw = render_new("u1", "VEVENT", {"description": "x", "location": text,
+                                          "planned_start": start, "planned_end": start})
+        assert parse_item("/a", "e", raw).fields["location"] == text

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from crmdesk.model.activity import (
     ALL_FIELDS,
+    COLUMN_FIELDS,
     CRM_ONLY_FIELDS,
     NATIVE_FIELDS,
     ActivityType,
@@ -25,7 +26,7 @@ from crmdesk.model.items import CrmRecord, Identity, NativeItem, Reference
 from crmdesk.model.proxy import ProxyRow
 
 __all__ = [
-    "ALL_FIELDS", "CRM_ONLY_FIELDS", "NATIVE_FIELDS", "ActivityType", "CrmRecord",
+    "ALL_FIELDS", "COLUMN_FIELDS", "CRM_ONLY_FIELDS", "NATIVE_FIELDS", "ActivityType", "CrmRecord",
     "DisplayIn", "Fields", "Identity", "NativeItem", "Origin", "Priority", "ProxyRow",
     "Reference", "Status", "component_for", "normalize_fields",
 ]

@@ -52,19 +52,22 @@ Fields = dict[str, Any]
 # component type (VEVENT -> calendar, VTODO -> todo).
 NATIVE_FIELDS: tuple[str, ...] = (
     "description", "comment", "planned_start", "planned_end", "all_day",
-    "status", "priority", "location",
+    "status", "priority", "location", "repeat",
 )
 # Fields only the CRM (and the proxy, edited from the share bar) hold.
 CRM_ONLY_FIELDS: tuple[str, ...] = (
     "type", "display_in", "account", "opportunity", "contacts",
 )
 ALL_FIELDS: tuple[str, ...] = NATIVE_FIELDS + CRM_ONLY_FIELDS
+# The fields that are columns of the CRM activity: "repeat" is the CRM's
+# repeating, repeating_type, repeating_expires and exceptions (model.series).
+COLUMN_FIELDS: tuple[str, ...] = tuple(n for n in ALL_FIELDS if n != "repeat")
 
 DEFAULTS: Fields = {
     "description": "", "comment": "", "planned_start": None, "planned_end": None,
     "all_day": False, "status": Status.PLANNED, "priority": Priority.MEDIUM,
     "location": "", "type": ActivityType.MEETING, "display_in": DisplayIn.CALENDAR,
-    "account": None, "opportunity": None, "contacts": (),
+    "account": None, "opportunity": None, "contacts": (), "repeat": None,
 }
 
 _ENUMS: dict[str, type[StrEnum]] = {
@@ -144,6 +147,10 @@ def _normalize_one(name: str, value: Any, all_day: bool) -> Any:
         return _norm_ref(value)
     if name == "contacts":
         return tuple(sorted({int(v) for v in (value or ())}))
+    if name == "repeat":
+        # A series as the CRM holds it (rules 16 and 17): see model.series.
+        from crmdesk.model.series import repeat_from_value
+        return repeat_from_value(value)
     raise KeyError(name)
 
 
@@ -164,6 +171,9 @@ def fields_to_json(fields: Mapping[str, Any]) -> dict[str, Any]:
             out[name] = list(value)
         elif isinstance(value, StrEnum):
             out[name] = str(value)
+        elif name == "repeat":
+            from crmdesk.model.series import repeat_to_json
+            out[name] = repeat_to_json(value)
         else:
             out[name] = value
     return out

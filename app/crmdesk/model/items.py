@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crmdesk.model.activity import Fields, Origin
+from crmdesk.model.recurrence import NativeSeries
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,9 @@ class NativeItem:
     organizer: str = ""          # mailto address, lower case, "" if none
     attendees: tuple[str, ...] = ()   # invitees' addresses, organizer left out
     content_hash: str = ""       # hash of the normalized fields (rule 20)
+    # A repeating item's own terms (DTSTART as written, RRULE, EXDATE, RDATE);
+    # its "repeat" field is what the CRM makes of them (see sync.plan).
+    recurrence: NativeSeries | None = None
 
 
 @dataclass(frozen=True)

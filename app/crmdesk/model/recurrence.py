@@ -133,6 +133,9 @@ class NativeSeries:
     exdates: tuple[Start, ...] = ()
     rdates: tuple[Start, ...] = ()
     zone: tzinfo | None = None
+    # RECURRENCE-IDs of the occurrences the item overrides (moved or changed):
+    # not EXDATEs, but not the pattern's either (rule 17).
+    overridden: tuple[Start, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,9 @@ everything else (attendees, alarms, VTIMEZONEs, X- properties).  A changed
 time keeps the zone it was written in (rule 6).  crmdesk never sends
 scheduling messages: SEQUENCE is left alone and attendees it writes carry
 SCHEDULE-AGENT=CLIENT (rule 19).
+
+Every object passes pim/guard.py first: hostile input is skipped with its
+reason (InvalidItem), never half-read nor written back.
 """
 
 from __future__ import annotations
@@ -26,12 +29,16 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any, Mapping, Sequence
 
 from icalendar import Calendar, Component, Event, Todo, vCalAddress
-from icalendar.prop import vDDDTypes
+from icalendar.prop import vDDDTypes, vText
 
 from crmdesk.errors import InvalidItem
 from crmdesk.model import NATIVE_FIELDS, Fields, NativeItem, Priority, Status
 from crmdesk.model.activity import with_defaults
 from crmdesk.model.hashing import content_hash
+from crmdesk.model.series import SeriesWrite
+from crmdesk.pim.ical_series import (add_timezones, read_series, series_hash, start_templates,
+                                     write_series)
+from crmdesk.pim import guard
 
 PRODID = "-//crmdesk//EN"
 STATUS_X = "X-CRMDESK-STATUS"
@@ -47,22 +54,28 @@ Instant = date | datetime   # a DATE (all-day) or an aware UTC datetime
 
 # -- parsing ---------------------------------------------------------------
 
-def parse_item(href: str, etag: str, raw: str) -> NativeItem:
-    """Parse one calendar object; InvalidItem (keyed by href) on bad input."""
+def parse_item(href: str, etag: str, raw: str | bytes) -> NativeItem:
+    """Parse one calendar object; InvalidItem (keyed by href) on bad input.
+
+    Bytes must be UTF-8 (no silent replacement: that would be written back)."""
     try:
-        comp = _main_component(_load(raw))
+        raw = guard.decoded(raw)
+        cal = _load(raw)
+        comp = _main_component(cal)
         uid = _uid(comp)
         fields = _read_fields(comp)
         organizer = _address(comp.get("ORGANIZER"))
         attendees = _attendees(comp, organizer)
+        series = read_series(comp, cal.subcomponents)
     except InvalidItem as exc:
-        raise InvalidItem(href, exc.detail) from exc
+        raise InvalidItem(href, _short(exc.detail)) from exc   # it may quote the server
     except Exception as exc:  # icalendar raises many types on hostile input
         raise InvalidItem(href, f"unreadable iCalendar: {_short(exc)}") from exc
     kind = str(comp.name)
     return NativeItem(
         href=href, etag=etag, uid=uid, component=kind, fields=fields, raw=raw,
-        organizer=organizer, attendees=attendees, content_hash=content_hash(kind, fields))
+        organizer=organizer, attendees=attendees, recurrence=series,
+        content_hash=series_hash(content_hash(kind, fields), series))
 
 
 def _attendees(comp: Component, organizer: str) -> tuple[str, ...]:
@@ -75,19 +88,20 @@ def _attendees(comp: Component, organizer: str) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def _short(exc: Exception) -> str:
+def _short(exc: BaseException | str) -> str:
     text = " ".join(str(exc).split())
     return text if len(text) <= 160 else text[:157] + "..."
 
 
 def _load(raw: str | bytes) -> Calendar:
-    if isinstance(raw, bytes):
-        raw = raw.decode("utf-8")
-    if not isinstance(raw, str) or "BEGIN:" not in raw.upper():
+    raw = guard.decoded(raw)
+    if "BEGIN:" not in raw.upper():
         raise InvalidItem("", "not iCalendar data")
-    cal = Calendar.from_ical(raw)
+    guard.check_text(raw)
+    cal = guard.parse_alone(raw)
     if cal.name != "VCALENDAR":
         raise InvalidItem("", f"top level is {cal.name}, not VCALENDAR")
+    guard.check_calendar(cal)
     return cal
 
 
@@ -99,6 +113,7 @@ def _main_component(cal: Calendar) -> Component:
     if len({str(c.get("UID", "")) for c in comps}) > 1:
         raise InvalidItem("", "the object holds several UIDs")
     masters = [c for c in comps if "RECURRENCE-ID" not in c]
+    guard.check_components(comps, masters)
     return masters[0] if masters else comps[0]
 
 
@@ -253,7 +268,8 @@ def check_fields(component: str, fields: Mapping[str, Any]) -> None:
 
 
 def render_new(uid: str, component: str, fields: Mapping[str, Any],
-               organizer: str = "", attendees: Sequence[tuple[str, str]] = ()) -> str:
+               organizer: str = "", attendees: Sequence[tuple[str, str]] = (),
+               series: SeriesWrite | None = None) -> str:
     """A fresh VCALENDAR holding one VEVENT/VTODO with `fields`.
 
     `attendees` are (address, common name) pairs, written with
@@ -269,7 +285,8 @@ def render_new(uid: str, component: str, fields: Mapping[str, Any],
     _stamp(comp, created=True)
     for name in _TEXT_PROPS:
         _write_text(comp, name, values[name])
-    _write_times(comp, values, {}, due_only=False)
+    _write_times(comp, values, start_templates(series), due_only=False)
+    write_series(comp, series)
     _write_status(comp, values["status"])
     _write_priority(comp, values["priority"])
     _show_done(comp, values)
@@ -278,6 +295,8 @@ def render_new(uid: str, component: str, fields: Mapping[str, Any],
     for address, name in attendees:
         comp.add("ATTENDEE", _attendee(address, name))
     cal.add_component(comp)
+    if series is not None and series.tzid:
+        add_timezones(cal)
     return str(cal.to_ical().decode("utf-8"))
 
 
@@ -291,7 +310,7 @@ def _attendee(address: str, name: str) -> vCalAddress:
     return person
 
 
-def patch(raw: str, changes: Mapping[str, Any]) -> str:
+def patch(raw: str, changes: Mapping[str, Any], series: SeriesWrite | None = None) -> str:
     """Apply a partial Fields mapping to an object's text, keeping the rest.
 
     InvalidItem if `raw` can't be read; ValueError if the merged fields are
@@ -308,6 +327,7 @@ def patch(raw: str, changes: Mapping[str, Any]) -> str:
     new = _complete({**old, **dict(changes)})
     check_fields(str(comp.name), new)
     _apply(comp, old, new)
+    write_series(comp, series)
     _stamp(comp, created=False)
     return str(cal.to_ical().decode("utf-8"))
 
@@ -344,7 +364,18 @@ def _write_text(comp: Component, field: str, value: str) -> None:
     prop = _TEXT_PROPS[field]
     comp.pop(prop, None)
     if value:
-        comp.add(prop, _ical_safe(value))
+        comp.add(prop, _Text(_ical_safe(value)))
+
+
+class _Text(vText):
+    """TEXT escaped by RFC 5545 3.3.11 alone: icalendar 7 takes a literal
+    backslash-N for an escaped newline, so "\\N" in a location would come
+    back as a line break."""
+
+    def to_ical(self) -> bytes:
+        text = (str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+                .replace("\r\n", "\\n").replace("\n", "\\n"))
+        return text.encode(self.encoding or "utf-8")
 
 
 def _ical_safe(text: str) -> str:

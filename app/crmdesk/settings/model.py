@@ -37,6 +37,10 @@ class CrmSettings:
     username: str = ""
     verify_tls: bool = True
     ca_bundle: str = ""
+    # For servers that demand a client certificate: its PEM file, and the key's
+    # PEM file unless the certificate file holds the key too.
+    client_cert: str = ""
+    client_key: str = ""
 
 
 @dataclass
@@ -46,6 +50,8 @@ class CalendarSettings:
     calendar: str = ""       # display name or collection URL
     verify_tls: bool = True
     ca_bundle: str = ""
+    client_cert: str = ""    # as in CrmSettings
+    client_key: str = ""
 
 
 @dataclass
@@ -67,6 +73,9 @@ class SyncSettings:
     # Synchronize is on demand; the GUI may also run it every this many
     # minutes while it is open (0 = never).
     auto_sync_minutes: int = 0
+    # IANA zone for floating times and for series the CRM gives the calendar;
+    # "" = the system's zone (settings.zone).
+    time_zone: str = ""
 
 
 @dataclass

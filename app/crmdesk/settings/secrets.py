@@ -20,6 +20,7 @@ import keyring.errors
 from keyring.backends import fail, null
 
 from crmdesk.errors import UserError
+from crmdesk.messages import Translate, english
 
 SERVICE = "crmdesk"
 ENV_VARS = {"crm": "CRMDESK_CRM_PASSWORD", "calendar": "CRMDESK_CALDAV_PASSWORD"}
@@ -70,14 +71,17 @@ def keyring_backend_name() -> str:
     return name if keyring_available() else f"none ({name})"
 
 
-def keyring_notice() -> str | None:
-    """What to tell the rep when passwords can't be remembered, else None."""
+def keyring_notice(translate: Translate = english) -> str | None:
+    """What to tell the rep when passwords can't be remembered, else None.
+
+    The GUI passes Qt's translate (see `crmdesk.messages`); the CLI says it in English.
+    """
     if keyring_available():
         return None
-    return ("No system keyring is available on this computer, so crmdesk keeps passwords "
-            "only until it closes and asks for them again next time. They are never "
-            "written to disk. To have them remembered, install and unlock a keyring "
-            "(e.g. GNOME Keyring or KWallet).")
+    return translate("Messages", "No system keyring is available on this computer, so crmdesk "
+                     "keeps passwords only until it closes and asks for them again next time. "
+                     "They are never written to disk. To have them remembered, install and "
+                     "unlock a keyring (e.g. GNOME Keyring or KWallet).")
 
 
 def get_password(side: str, url: str, username: str) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from crmdesk.model import Fields
+from crmdesk.model.series import SeriesWrite
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class CreateNative(Action):
     uid: str = ""
     component: str = "VEVENT"
     fields: Fields = field(default_factory=dict)
+    series: SeriesWrite | None = None      # RRULE/EXDATE to write (rule 16)
     side = "calendar"
     verb = "created"
 
@@ -94,6 +96,7 @@ class CreateNative(Action):
 class UpdateNative(Action):
     href: str = ""
     changes: Fields = field(default_factory=dict)
+    series: SeriesWrite | None = None      # set when "repeat" changes
     side = "calendar"
     verb = "updated"
 
@@ -130,4 +133,11 @@ class SaveProxy(Action):
 
 @dataclass(frozen=True)
 class DropProxy(Action):
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Note(Action):
+    """Something the report tells the rep about an item; changes nothing."""
+
     reason: str = ""

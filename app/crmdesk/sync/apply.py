@@ -16,17 +16,19 @@ from crmdesk.crm.base import Connector, NewActivity
 from crmdesk.errors import CrmDeskError, NotFound, StaleWrite
 from crmdesk.messages import describe
 from crmdesk.model import Fields, Identity, NativeItem, Origin
+from crmdesk.model.series import SeriesWrite, crm_values
 from crmdesk.pim.base import CalendarClient
 from crmdesk.sync.actions import (Action, CreateCrm, CreateFollowUp, CreateNative, DeleteCrm,
                                   DeleteNative, Detach, DropProxy, LeaveTeam, LinkNative,
-                                  SaveProxy, UpdateCrm, UpdateNative)
+                                  Note, SaveProxy, UpdateCrm, UpdateNative)
 from crmdesk.sync.batch import create_crm_batch, create_shares, write_back_uids
 from crmdesk.sync.report import CancelToken, ReportEntry, SyncReport
 
 
 class Renderer(Protocol):
-    def render(self, uid: str, component: str, fields: Fields) -> str: ...
-    def patch(self, raw: str, changes: Fields) -> str: ...
+    def render(self, uid: str, component: str, fields: Fields,
+               series: SeriesWrite | None = None) -> str: ...
+    def patch(self, raw: str, changes: Fields, series: SeriesWrite | None = None) -> str: ...
 
 
 class _Retry(Exception):
@@ -67,7 +69,7 @@ def apply(actions: Sequence[Action], ctx: Context, replan: Replan, cancel: Cance
                 return
             todo = list(group)
             if proxy_id in created:       # the batch made or linked its record
-                todo = replan(proxy_id)
+                todo = [a for a in todo if isinstance(a, Note)] + replan(proxy_id)
             apply_group(proxy_id, todo, ctx, replan)
             ctx.on_step()
     finally:
@@ -151,7 +153,9 @@ def _update_crm(a: UpdateCrm, ctx: Context) -> bool:
         return False
     _in_flight(ctx, a.proxy_id, "crm", a.changes)
     try:
-        record = ctx.crm.write(a.crm_id, a.changes, a.timestamp, a.integration_id)
+        fields, repeating = crm_values(a.changes)
+        record = ctx.crm.write(a.crm_id, {**fields, **repeating}, a.timestamp,
+                               a.integration_id)
     except (StaleWrite, NotFound):
         fresh = ctx.crm.read([a.crm_id])
         if not fresh:
@@ -194,7 +198,7 @@ def _leave_team(a: LeaveTeam, ctx: Context) -> bool:
 
 
 def _create_native(a: CreateNative, ctx: Context) -> bool:
-    ical = ctx.renderer.render(a.uid, a.component, a.fields)
+    ical = ctx.renderer.render(a.uid, a.component, a.fields, a.series)
     # Remember the UID before the PUT: a run killed here finds the item by UID
     # next time instead of creating a second one.
     ctx.store.update_proxy(a.proxy_id, uid=a.uid, href=None, native_pending=True)
@@ -217,7 +221,7 @@ def _update_native(a: UpdateNative, ctx: Context) -> bool:
     native = ctx.mirror[a.href]
     _in_flight(ctx, a.proxy_id, "calendar", a.changes)
     try:
-        item = ctx.calendar.update(native, ctx.renderer.patch(native.raw, a.changes))
+        item = ctx.calendar.update(native, ctx.renderer.patch(native.raw, a.changes, a.series))
     except (StaleWrite, NotFound):
         fresh = ctx.calendar.get(a.href)
         if fresh is None:
@@ -271,6 +275,12 @@ def _save_proxy(a: SaveProxy, ctx: Context) -> bool:
     return False
 
 
+def _note(a: Note, ctx: Context) -> bool:
+    ctx.report.notes.append(ReportEntry(key=_key(ctx, a.proxy_id), title=a.title,
+                                        reason=a.reason))
+    return False
+
+
 def _create_follow_up(a: CreateFollowUp, ctx: Context) -> bool:
     ctx.crm.create([NewActivity(fields=a.fields, origin=str(Origin.CRM),
                                 owner=ctx.identity.employee_id)])
@@ -306,4 +316,5 @@ _HANDLERS: Mapping[type, Callable[[Any, Context], bool]] = {
     LeaveTeam: _leave_team, CreateNative: _create_native, UpdateNative: _update_native,
     DeleteNative: _delete_native, LinkNative: _link_native, SaveProxy: _save_proxy,
     DropProxy: _drop_proxy, CreateFollowUp: _create_follow_up, Detach: _detach,
+    Note: _note,
 }

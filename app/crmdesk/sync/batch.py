@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from crmdesk.crm.base import NewActivity
 from crmdesk.errors import CrmDeskError
 from crmdesk.model import CrmRecord, Origin
+from crmdesk.model.series import crm_values
 from crmdesk.sync.actions import CreateCrm
 from crmdesk.sync.report import ReportEntry
 
@@ -49,7 +50,9 @@ def create_shares(actions: list[CreateCrm], ctx: "Context") -> set[int]:
                 if not _link(ctx, a, by_subject.get(key), taken, done)]
     if rest:
         ctx.checkpoint("before CreateCrm")
-        records = ctx.crm.create([NewActivity(fields=a.fields, integration_id=a.uid,
+        records = ctx.crm.create([NewActivity(fields=crm_values(a.fields)[0],
+                                              extra=crm_values(a.fields)[1],
+                                              integration_id=a.uid,
                                               origin=str(Origin.CALENDAR), owner=me)
                                   for a in rest])
         for action, record in zip(rest, records):
@@ -98,9 +101,12 @@ def write_back_uids(ctx: "Context") -> None:
                                                  for _, crm_id, uid, ts in pending])
     except CrmDeskError as exc:
         for proxy_id, _, uid, _ in pending:
-            ctx.report.errors.append(ReportEntry(
-                key=uid, title=uid, reason=f"the CRM did not take the calendar UID ({exc}); "
-                                           "it is sent again next time"))
+            reason = (f"the CRM did not take the calendar UID ({exc}); "
+                      "it is sent again next time")
+            ctx.report.errors.append(ReportEntry(key=uid, title=uid, reason=reason))
+            if ctx.store.proxy(proxy_id) is not None:
+                # Not settled: the next sync plans it again and resends the UID.
+                ctx.store.update_proxy(proxy_id, state="error", detail=reason)
         return
     by_id = {record.id: record for record in records}
     for proxy_id, crm_id, _, _ in pending:

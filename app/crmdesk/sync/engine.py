@@ -18,6 +18,7 @@ from crmdesk.crm.base import Connector
 from crmdesk.model import Identity, NativeItem, Origin
 from crmdesk.pim.base import CalendarClient
 from crmdesk.settings.model import SyncSettings
+from crmdesk.settings.zone import rep_zone
 from crmdesk.errors import MassDeleteBlocked
 from crmdesk.sync.actions import Action, DeleteCrm, DeleteNative
 from crmdesk.sync.apply import Context, Renderer, apply
@@ -50,6 +51,8 @@ class Job:
 def run(job: Job) -> tuple[SyncReport, list[Action]]:
     """Run one sync; returns its report and the plan it applied."""
     started = time.monotonic()
+    # Connectors may be kept from one sync to the next: count this sync only.
+    before = _traffic(job)
     cancel = job.cancel or CancelToken()
     report = SyncReport()
     now = job.now or datetime.now(timezone.utc)
@@ -68,13 +71,13 @@ def run(job: Job) -> tuple[SyncReport, list[Action]]:
     job.checkpoint("calendar read")
     with phase("read CRM"):
         job.progress(Progress("Reading the CRM"))
-        touched.crm_ids.update(gather_crm(job))
+        touched.crm_ids.update(gather_crm(job, report))
         job.checkpoint("CRM read")
         refresh_references(job)
     with phase("plan"):
         scope_key = _scope_key(job, identity, now)
         world = _world(job, identity, now, touched, previous_key == scope_key)
-        actions = plan(world)
+        actions = _without_unreadable(plan(world), world, job.store)
         report.scope = {"planned": len(world.proxies), "whole": int(not world.partial)}
         if not job.dry_run and not job.allow_mass_delete:
             check_mass_delete(actions, {"calendar": job.store.mirror_count(),
@@ -87,8 +90,19 @@ def run(job: Job) -> tuple[SyncReport, list[Action]]:
             _apply(job, world, actions, identity, report, cancel)
             if not report.cancelled:
                 job.store.set_meta("plan_scope_key", scope_key)
-    _finish(job, report, now, started)
+    _finish(job, report, now, started, before)
     return report, actions
+
+
+def _without_unreadable(actions: list[Action], world: World, store: Any) -> list[Action]:
+    """No action for an item whose calendar copy can't be read now: the
+    report already lists it as skipped (gather_calendar), and a write based
+    on its last good copy would be refused or would undo the rep's edit."""
+    invalid = {href for href, _ in store.invalid_items()}
+    if not invalid:
+        return actions
+    stuck = {p.id for p in world.proxies if p.href in invalid}
+    return [a for a in actions if a.proxy_id not in stuck]
 
 
 @dataclass
@@ -113,9 +127,10 @@ def _world(job: Job, identity: Identity, now: datetime, touched: Touched,
            same_scope: bool) -> World:
     """The whole store, or only what may need work when nothing else moved."""
     store = job.store
+    zone = rep_zone(job.settings.time_zone)
     if touched.full or not same_scope:
         return World(store.proxies(), store.mirror_all(), identity, job.settings, now,
-                      job.uid_namespace)
+                      job.uid_namespace, zone=zone)
     proxies = store.proxies_to_plan(touched.hrefs, touched.crm_ids, touched.new_items)
     if any(p.crm is not None and p.href is None and not p.native_pending for p in proxies):
         mirror = store.mirror_all()      # correlation looks at every unlinked item
@@ -123,7 +138,7 @@ def _world(job: Job, identity: Identity, now: datetime, touched: Touched,
         mirror = store.mirror_many(hrefs=[p.href for p in proxies if p.href],
                                    uids=[p.uid for p in proxies if p.native_pending and p.uid])
     return World(proxies, mirror, identity, job.settings, now, job.uid_namespace,
-                 linked_hrefs=store.linked_hrefs, partial=True)
+                 linked_hrefs=store.linked_hrefs, partial=True, zone=zone)
 
 
 def _sign_in(job: Job) -> Identity:
@@ -135,13 +150,25 @@ def _sign_in(job: Job) -> Identity:
     return identity
 
 
-def _finish(job: Job, report: SyncReport, now: datetime, started: float) -> None:
+def _traffic(job: Job) -> dict[str, dict[str, int]]:
+    """Requests and bytes so far, per server."""
+    out = {}
+    for side, connector in (("calendar", job.calendar), ("crm", job.crm)):
+        traffic = getattr(connector, "traffic", None)
+        out[side] = {"requests": connector.request_count,
+                     **(traffic.to_json() if traffic is not None else {})}
+    return out
+
+
+def _finish(job: Job, report: SyncReport, now: datetime, started: float,
+            before: dict[str, dict[str, int]]) -> None:
     if not job.dry_run:
         _still_waiting(job.store, report)
-    report.requests = {"calendar": job.calendar.request_count, "crm": job.crm.request_count}
-    report.bytes = {side: traffic.to_json() for side, traffic in (
-        ("calendar", getattr(job.calendar, "traffic", None)),
-        ("crm", getattr(job.crm, "traffic", None))) if traffic is not None}
+    after = _traffic(job)
+    used = {side: {k: v - before[side].get(k, 0) for k, v in counts.items()}
+            for side, counts in after.items()}
+    report.requests = {side: counts.pop("requests") for side, counts in used.items()}
+    report.bytes = {side: counts for side, counts in used.items() if counts}
     report.seconds = round(time.monotonic() - started, 3)
     if not job.dry_run:
         job.store.add_report(report.to_json())
@@ -184,7 +211,7 @@ def _apply(job: Job, world: World, actions: list[Action], identity: Identity,
         if proxy is None:
             return []
         fresh = World([proxy], ctx.mirror, identity, job.settings, world.now, job.uid_namespace,
-                      by_uid=by_uid, linked_hrefs=job.store.linked_hrefs)
+                      by_uid=by_uid, linked_hrefs=job.store.linked_hrefs, zone=world.zone)
         return plan_proxy(fresh, proxy)
 
     job.progress(Progress("Applying changes", 0, groups))
@@ -249,13 +276,15 @@ def _auto_share(job: Job, items: list[NativeItem], identity: Identity, now: date
     world = World([], {}, identity, job.settings, now)
     for item in items:
         local = fields_for_new_proxy(item)
-        if job.store.proxy_by_href(item.href) is None and in_window(world, {**item.fields,
-                                                                          **local}):
+        # A proxy holding the UID is our own create whose answer was lost: it
+        # links the item itself (sharing it again would make a second CRM copy).
+        mine = job.store.proxy_by_href(item.href) or job.store.proxy_by_uid(item.uid)
+        if mine is None and in_window(world, {**item.fields, **local}):
             job.store.add_proxy(origin=Origin.CALENDAR, uid=item.uid, href=item.href,
                                 local=local)
 
 
-def gather_crm(job: Job) -> set[int]:
+def gather_crm(job: Job, report: SyncReport | None = None) -> set[int]:
     """Store what the CRM change feed says into the proxies' snapshots; returns
     the ids it reported."""
     store = job.store
@@ -283,6 +312,11 @@ def gather_crm(job: Job) -> set[int]:
                 store.update_proxy(proxy.id, crm_deleted=True)
                 touched.add(crm_id)
         store.set_meta("crm_watermark", feed.watermark)
+    for key, reason in feed.invalid:
+        if report is not None:
+            report.skipped.append(ReportEntry(
+                key=key, title=key, reason=f"the CRM sent it in a form crmdesk can't read "
+                                           f"({reason}); it is read again next time"))
     return touched
 
 

@@ -9,17 +9,20 @@ half way leaves states that the next plan finishes from.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Callable, Mapping, Sequence
 
 from crmdesk.model import (CRM_ONLY_FIELDS, NATIVE_FIELDS, DisplayIn, Fields, Identity,
                            NativeItem, Origin, ProxyRow, component_for)
 from crmdesk.model.activity import ActivityType, with_defaults
 from crmdesk.model import Status
+from crmdesk.model.recurrence import CrmRepeat
+from crmdesk.model.series import (NativeView, SeriesWrite, dtstart_for_new, view_native,
+                                  write_for, zone_key)
 from crmdesk.settings.model import DeletePolicy, SyncSettings
 from crmdesk.sync.actions import (Action, CreateCrm, CreateFollowUp, CreateNative, DeleteCrm,
                                   DeleteNative, Detach, DropProxy, LeaveTeam, LinkNative,
-                                  SaveProxy, UpdateCrm, UpdateNative)
+                                  Note, SaveProxy, UpdateCrm, UpdateNative)
 from crmdesk.sync.merge import merge
 
 
@@ -39,6 +42,9 @@ class World:
     # `proxies` is only the part of the store that may need work (see
     # store.scope); the linked hrefs then come from linked_hrefs().
     partial: bool = False
+    # The rep's zone: floating times are read in it and series the CRM gives
+    # the calendar are written in it (rule 6).
+    zone: tzinfo = timezone.utc
 
     def __post_init__(self) -> None:
         if not self.by_uid:
@@ -58,11 +64,43 @@ def plan(world: World) -> list[Action]:
 
 
 def local_side(proxy: ProxyRow, native: NativeItem | None) -> Fields:
-    """The calendar side's view: base, then the native item, then share-bar edits."""
+    """The calendar side's view: base, then the native item, then share-bar edits.
+
+    A repeating item's "repeat" is what the CRM makes of its RRULE, which
+    depends on the day (caps, rule 16): the planner sets it (series_view);
+    here it stays as last agreed."""
     fields = with_defaults(proxy.base or {})
     if native is not None:
-        fields.update({k: native.fields[k] for k in NATIVE_FIELDS if k in native.fields})
+        fields.update({k: native.fields[k] for k in NATIVE_FIELDS if k in native.fields
+                       and not (k == "repeat" and native.recurrence is not None)})
     fields.update({k: v for k, v in proxy.local.items() if k in CRM_ONLY_FIELDS})
+    return fields
+
+
+def series_view(world: World, native: NativeItem | None) -> NativeView | None:
+    """What the CRM holds of a native series (None: the item does not repeat)."""
+    if native is None or native.recurrence is None:
+        return None
+    return view_native(native.recurrence, world.zone, world.now.date(),
+                       world.settings.calendar_future_days)
+
+
+def _local(world: World, proxy: ProxyRow, native: NativeItem | None) -> Fields:
+    """local_side with the series as the CRM would hold it today.  A pattern
+    the CRM can't hold at all keeps its last agreed value: the CRM keeps a
+    single activity and the native RRULE is never rewritten from it."""
+    fields = local_side(proxy, native)
+    view = series_view(world, native)
+    if view is not None and view.holdable:
+        fields["repeat"] = view.repeat
+    return fields
+
+
+def crm_side(proxy: ProxyRow) -> Fields:
+    """The CRM record's fields, its series included."""
+    assert proxy.crm is not None
+    fields = with_defaults(proxy.crm.fields)
+    fields["repeat"] = CrmRepeat.from_extra(proxy.crm.extra)
     return fields
 
 
@@ -89,6 +127,10 @@ def in_window(world: World, fields: Fields) -> bool:
     past, future = ((s.todo_past_days, s.todo_future_days) if todo
                     else (s.calendar_past_days, s.calendar_future_days))
     end = fields.get("planned_end") or start
+    repeat = fields.get("repeat")
+    if repeat is not None:      # a series lasts until its last occurrence
+        end = (datetime.combine(repeat.expires, datetime.max.time(), timezone.utc)
+               if repeat.expires else datetime.max.replace(tzinfo=timezone.utc))
     return end >= world.now - timedelta(days=past) and start <= world.now + timedelta(days=future)
 
 
@@ -110,7 +152,9 @@ def plan_proxy(world: World, proxy: ProxyRow, linked: set[str] | None = None) ->
     if proxy.crm is None:
         if native is None:
             return [DropProxy(proxy.id, title, reason="its calendar item is gone")]
-        return [CreateCrm(proxy.id, title, uid=native.uid, fields=local_side(proxy, native),
+        # Notes first: a create is followed by a fresh plan of the item.
+        return [*_series_notes(world, proxy, native, title),
+                CreateCrm(proxy.id, title, uid=native.uid, fields=_local(world, proxy, native),
                           organizer=native.organizer)]
     if native is None and proxy.href is None and not proxy.native_pending:
         if linked is None:
@@ -130,6 +174,8 @@ def settle_key(proxy: ProxyRow, native: NativeItem | None) -> str:
     the plan does not depend on the clock (windows only decide creations).
     """
     if native is None or proxy.crm is None or not native.content_hash:
+        return ""
+    if native.recurrence is not None:       # its CRM form depends on the day (caps)
         return ""
     return f"{native.content_hash}|{proxy.crm.timestamp}|{int(bool(native.attendees))}"
 
@@ -257,8 +303,8 @@ def _correlate_native(world: World, proxy: ProxyRow, linked: set[str]) -> Native
 def _merge_actions(world: World, proxy: ProxyRow, native: NativeItem | None,
                    title: str) -> list[Action]:
     assert proxy.crm is not None
-    crm_fields = with_defaults(proxy.crm.fields)
-    local, base = local_side(proxy, native), proxy.base
+    crm_fields = crm_side(proxy)
+    local, base = _local(world, proxy, native), proxy.base
     if base is None:
         # First meeting of the two copies (rule 3): with no calendar item yet the
         # CRM's values stand; otherwise a field set on one side only flows to the
@@ -277,6 +323,8 @@ def _merge_actions(world: World, proxy: ProxyRow, native: NativeItem | None,
     if result.to_crm or integration:
         actions.append(UpdateCrm(proxy.id, title, crm_id=proxy.crm.id, changes=result.to_crm,
                                  timestamp=proxy.crm.timestamp, integration_id=integration))
+        if "repeat" in result.to_crm:
+            actions.extend(_series_notes(world, proxy, native, title))
     actions.extend(native_actions)
     local = {k: result.agreed[k] for k in CRM_ONLY_FIELDS}
     invitees = bool(native.attendees) if native is not None else proxy.invitees
@@ -297,7 +345,9 @@ def _native_actions(world: World, proxy: ProxyRow, native: NativeItem | None,
     if want == have:
         changes = {k: v for k, v in to_local.items() if k in NATIVE_FIELDS}
         if native is not None and changes:
-            return [UpdateNative(proxy.id, title, href=native.href, changes=changes)]
+            series = _series_write(world, native, agreed) if "repeat" in changes else None
+            return [UpdateNative(proxy.id, title, href=native.href, changes=changes,
+                                 series=series)]
         return []
     actions: list[Action] = []
     if native is not None:
@@ -307,8 +357,49 @@ def _native_actions(world: World, proxy: ProxyRow, native: NativeItem | None,
     may_create = proxy.origin is Origin.CRM or is_owner(world, proxy)
     if want is not None and (native is not None or (may_create and in_window(world, agreed))):
         actions.append(CreateNative(proxy.id, title, uid=uid, component=want,
-                                    fields=native_fields))
+                                    fields=native_fields,
+                                    series=_series_write(world, None, agreed)))
     return actions
+
+
+def _series_write(world: World, native: NativeItem | None, agreed: Fields) -> SeriesWrite | None:
+    """How the calendar item comes to hold the agreed series (rules 6 and 16)."""
+    repeat = agreed.get("repeat")
+    series = native.recurrence if native is not None else None
+    if repeat is None and series is None:
+        return None
+    start = agreed.get("planned_start")
+    if repeat is None or start is None:
+        return write_for(None, series, True, date.min, world.zone)
+    zone = world.zone
+    if series is not None and isinstance(series.dtstart, datetime) \
+            and series.dtstart.tzinfo is not None:
+        zone = series.dtstart.tzinfo
+    dtstart = dtstart_for_new(start, agreed.get("all_day", False), zone)
+    if series is not None and isinstance(series.dtstart, datetime) \
+            and series.dtstart.tzinfo is None:
+        dtstart = dtstart.replace(tzinfo=None) if isinstance(dtstart, datetime) else dtstart
+    view = series_view(world, native)
+    exact = view is None or view.exact or not view.holdable
+    write = write_for(repeat, series, exact, dtstart, zone)
+    if native is None and not agreed.get("all_day"):
+        return SeriesWrite(write.rrule, write.exdates, tzid=zone_key(zone))
+    return write
+
+
+def _series_notes(world: World, proxy: ProxyRow, native: NativeItem | None,
+                  title: str) -> list[Action]:
+    """Rule 16: the report says when the CRM holds a series only in part."""
+    view = series_view(world, native)
+    if view is None or (view.holdable and view.exact):
+        return []
+    if not view.holdable:
+        reason = (f"the CRM can't hold this repeat pattern ({view.reason}); it has the first "
+                  "occurrence, and the calendar keeps the series as written")
+    else:
+        reason = (f"the CRM holds this series until {view.capped_at:%d %b %Y}; the calendar "
+                  "keeps the series as written")
+    return [Note(proxy.id, title, reason=reason)]
 
 
 def _new_uid(world: World, proxy: ProxyRow) -> str:

@@ -32,6 +32,7 @@ class SyncReport:
     skipped: list[ReportEntry] = field(default_factory=list)
     errors: list[ReportEntry] = field(default_factory=list)
     linked: list[ReportEntry] = field(default_factory=list)   # correlations made
+    notes: list[ReportEntry] = field(default_factory=list)    # e.g. a series held in part
     requests: dict[str, int] = field(default_factory=dict)    # per server
     bytes: dict[str, dict[str, int]] = field(default_factory=dict)   # per server: sent/received
     phases: dict[str, float] = field(default_factory=dict)    # seconds per phase

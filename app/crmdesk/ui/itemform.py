@@ -11,7 +11,9 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFormLayout, QFrame, QPlainTextEdit, QVBoxLayout, QWidget
 
 from crmdesk.service_types import ItemView
-from crmdesk.ui.look import kind_text, plain_label, when_text
+from crmdesk.ui.look import (kind_text, plain_label, priority_word, status_word, title_text,
+                             when_text)
+from crmdesk.ui.repeat_text import repeat_text
 
 
 class ItemForm(QWidget):
@@ -33,10 +35,10 @@ class ItemForm(QWidget):
         self.description = QPlainTextEdit()
         self.description.setObjectName("description")
         self.description.setReadOnly(True)
-        self.description.setPlaceholderText("No description")
+        self.description.setPlaceholderText(self.tr("No description"))
         self.description.setFrameShape(QFrame.Shape.StyledPanel)
-        self.hint = plain_label("Select an entry to see its details and share it with the CRM.",
-                                wrap=True, name="formHint")
+        self.hint = plain_label(self.tr("Select an entry to see its details and share it "
+                                        "with the CRM."), wrap=True, name="formHint")
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.setStyleSheet("color: palette(placeholder-text);")
         self._build()
@@ -46,16 +48,19 @@ class ItemForm(QWidget):
         fields = QFormLayout()
         fields.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         fields.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        fields.addRow(plain_label("When:"), self.when_label)
-        fields.addRow(plain_label("Where:"), self.location_label)
-        fields.addRow(plain_label("Status:"), self.status_label)
+        fields.addRow(plain_label(self.tr("When:")), self.when_label)
+        self.repeat_label = plain_label(wrap=True, name="repeatLabel")
+        fields.addRow(plain_label(self.tr("Repeats:")), self.repeat_label)
+        self._fields = fields
+        fields.addRow(plain_label(self.tr("Where:")), self.location_label)
+        fields.addRow(plain_label(self.tr("Status:")), self.status_label)
         self.details = QWidget()
         inner = QVBoxLayout(self.details)
         inner.setContentsMargins(0, 0, 0, 0)
         inner.addWidget(self.kind_label)
         inner.addWidget(self.title_label)
         inner.addLayout(fields)
-        inner.addWidget(plain_label("Description:"))
+        inner.addWidget(plain_label(self.tr("Description:")))
         inner.addWidget(self.description, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 10)
@@ -68,9 +73,11 @@ class ItemForm(QWidget):
         if item is None:
             return
         self.kind_label.setText(kind_text(item))
-        self.title_label.setText(item.title or "(no title)")
+        self.title_label.setText(title_text(item.title))
         self.when_label.setText(when_text(item))
+        self.repeat_label.setText(repeat_text(item.rrule) if item.rrule else "")
+        self._fields.setRowVisible(self.repeat_label, bool(item.rrule))
         self.location_label.setText(item.location or "\u2014")
-        self.status_label.setText(f"{item.status.capitalize()}, "
-                                  f"{item.priority.lower()} priority")
+        self.status_label.setText(self.tr("{status}, {priority} priority").format(
+            status=status_word(item.status), priority=priority_word(item.priority).lower()))
         self.description.setPlainText(item.comment)

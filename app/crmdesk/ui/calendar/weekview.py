@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
 from crmdesk.service_types import ItemView
 from crmdesk.ui.calendar.layout import Bar, Segment, place_all_day, place_timed
-from crmdesk.ui.look import local, look
+from crmdesk.ui.look import local, look, title_text
 
 GUTTER = 54
 DAY_HEADER = 38
@@ -40,12 +40,12 @@ class WeekView(QAbstractScrollArea):
         self._bars: list[Bar] = []
         self._selected = ""
         self._filled = False
-        self._empty_text = "Nothing this week"
+        self._empty_text = self.tr("Nothing this week")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.verticalScrollBar().setSingleStep(HOUR // 4)
         self.setMinimumHeight(DAY_HEADER + 8 * HOUR)
-        self.setAccessibleName("Week calendar")
+        self.setAccessibleName(self.tr("Week calendar"))
 
     # -- data ---------------------------------------------------------------
 
@@ -240,8 +240,11 @@ class WeekView(QAbstractScrollArea):
         painter.fillRect(QRectF(rect.left() + 1, rect.top() + 3, 3, rect.height() - 6),
                          state.border)
         text_rect = rect.adjusted(8, 2, -4, -2)
-        title = f"{state.glyph}\u00a0{item.title}" if state.glyph else item.title
-        self._paint_texts(painter, text_rect, title or "(no title)", times)
+        title = title_text(item.title)
+        if item.repeating:          # one occurrence of a series
+            title = f"\u21bb\u00a0{title}"
+        self._paint_texts(painter, text_rect, f"{state.glyph}\u00a0{title}" if state.glyph
+                          else title, times)
 
     def _paint_texts(self, painter: QPainter, rect: QRectF, title: str, times: str) -> None:
         """The title first (wrapped over every line it needs), then the times if room is left.
@@ -276,7 +279,8 @@ class WeekView(QAbstractScrollArea):
             self._paint_day_name(painter, day, day == today)
         painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
         painter.drawText(QRectF(0, DAY_HEADER, GUTTER - 8, BAR_HEIGHT),
-                         int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), "all day")
+                         int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                         self.tr("all day"))
         for bar in self._bars:
             self._paint_box(painter, self._bar_rect(bar), bar.item, "")
         painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Dark), 1))
