@@ -238,3 +238,46 @@ if __name__ == "__main__":
 
 def tempdir() -> Path:
     return Path(tempfile.mkdtemp(prefix="crmdesk-engine-"))
+
+
+def series_plan(exceptions: int = 500, repeats: int = 5) -> dict[str, Any]:
+    """Engine time for one daily series with `exceptions` exceptions whose
+    exceptions just changed in the CRM: map the native series, merge, and
+    work out the calendar write (RRULE + EXDATEs), then render it."""
+    from dataclasses import replace as dc_replace
+    from datetime import date as ddate, timedelta
+    from zoneinfo import ZoneInfo
+    from crmdesk.model.recurrence import CrmRepeat, NativeSeries, RepeatType
+    from crmdesk.model.series import view_native
+    from crmdesk.pim import ical
+    from crmdesk.sync.actions import UpdateNative
+    zone = ZoneInfo("Europe/Copenhagen")
+    first = datetime(2025, 1, 6, 9, 0, tzinfo=zone)
+    skipped = tuple(first + timedelta(days=3 * k + 1) for k in range(exceptions))
+    series = NativeSeries(first, f"FREQ=DAILY;COUNT={3 * exceptions + 30}", skipped)
+    now = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
+    held = view_native(series, zone, now.date(), 180).repeat
+    assert held is not None
+    proxies, mirror = synced_items(1, settled=False)
+    proxy, native = proxies[0], next(iter(mirror.values()))
+    fields = {**native.fields, "planned_start": first.astimezone(timezone.utc),
+              "planned_end": (first + timedelta(hours=1)).astimezone(timezone.utc),
+              "repeat": held}
+    raw = ical.render_new(native.uid, "VEVENT", fields)
+    native = dc_replace(native, fields={**native.fields, **fields}, recurrence=series, raw=raw)
+    changed = CrmRepeat(held.type, held.expires, held.exceptions + (ddate(2027, 1, 2),))
+    record = dc_replace(proxy.crm, fields={**proxy.crm.fields, **fields},
+                        extra={**proxy.crm.extra, **changed.to_extra()})
+    proxy = dc_replace(proxy, crm=record, base={**proxy.base, **fields})
+    times, writes = [], 0
+    for _ in range(repeats):
+        world = World(proxies=[proxy], mirror={native.href: native}, identity=ME,
+                      settings=SyncSettings(), now=now, uid_namespace="bench", zone=zone)
+        started = time.perf_counter()
+        actions = plan(world)
+        update = next(a for a in actions if isinstance(a, UpdateNative))
+        ical.patch(native.raw, update.changes, update.series)
+        times.append(time.perf_counter() - started)
+        writes = len(update.series.exdates) if update.series else 0
+    return {"seconds": statistics.median(times), "runs": times, "exdates": writes,
+            "exceptions": len(changed.exceptions)}

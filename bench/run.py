@@ -258,6 +258,12 @@ def engine_section(res: Results, sizes: list[int], work: Path) -> None:
                 scoped * 1000, "ms", "whole-store pass", total * 1000, "<= 100 ms",
                 judge(scoped <= 0.100, big >= 10000),
                 extra={"proxies_planned": speeds[big]["scoped_proxies"]}))
+    log("engine: one series with 500 exceptions changed in the CRM (plan + calendar write)")
+    series = engine.series_plan(500)
+    ok = series["seconds"] < 1.0
+    res.add(Row("engine", "Engine: series with 500 exceptions (plan + write)", 500,
+                series["seconds"] * 1000, "ms", "", None, "< 1 s", judge(ok),
+                note=f"{series['exdates']} EXDATEs written", extra=series))
     log(f"engine: peak RSS of a {big:,}-item engine pass (fresh interpreter)")
     rss = engine.rss_pass(big, work)
     ok = rss["rss_peak_mb"] <= 300

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from crmdesk import __version__
 from crmdesk.errors import CrmDeskError, MassDeleteBlocked, UserError
-from crmdesk.messages import describe
+from crmdesk.messages import describe, describe_recovery
 from crmdesk.logs import setup_logging, shutdown_logging
 from crmdesk.settings import Profile
 
@@ -94,6 +94,8 @@ def _dispatch(args: argparse.Namespace, profile: Profile) -> int:
     from crmdesk.service import AppService
     service = AppService(profile)
     try:
+        if service.recovered is not None and command != "gui":
+            print(f"crmdesk: {describe_recovery(service.recovered)}", file=sys.stderr)
         if command == "gui":
             from crmdesk.ui.app import run_gui
             return run_gui(service)

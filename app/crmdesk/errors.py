@@ -41,7 +41,20 @@ class AuthError(CrmDeskError):
 
 
 class LockedOutError(AuthError):
-    """Too many failed logins: the server answers 429 for a while."""
+    """Too many failed logins: the server answers 429 for a while.
+
+    `wait` is how many seconds crmdesk stays away before it tries again
+    (asking while locked out makes Tryton extend the lock-out).
+    """
+
+    def __init__(self, server: str, url: str, detail: str = "",
+                 wait: float | None = None) -> None:
+        super().__init__(server, url, detail)
+        self.wait = wait
+
+
+class SessionExpired(AuthError):
+    """A fresh session was refused at once: signed in again once, no more."""
 
 
 class AccessDenied(CrmDeskError):
@@ -64,6 +77,26 @@ class ServerError(CrmDeskError):
         self.detail = detail
 
 
+class RateLimited(ServerError):
+    """HTTP 429: the server asked to wait longer than crmdesk waits by itself."""
+
+    def __init__(self, server: str, url: str, wait: float | None) -> None:
+        shown = f"wait {wait:.0f} s" if wait is not None else "wait"
+        super().__init__(server, url, 429, f"too many requests, asked to {shown}")
+        self.wait = wait
+
+
+class RedirectRefused(CrmDeskError):
+    """The server sent crmdesk to another host (or from HTTPS to HTTP): the
+    credentials are not sent there."""
+
+    def __init__(self, server: str, url: str, target: str) -> None:
+        super().__init__(f"{server} at {url} redirects to {target}; not followed")
+        self.server = server
+        self.url = url
+        self.target = target
+
+
 class UnreachableError(CrmDeskError):
     """No connection could be made (refused, DNS, timeout, TLS)."""
 
@@ -76,6 +109,10 @@ class UnreachableError(CrmDeskError):
 
 class TlsError(UnreachableError):
     """The server's certificate could not be verified."""
+
+
+class ClientCertError(TlsError):
+    """The server wants a client certificate, refused ours, or ours can't be used."""
 
 
 class StaleWrite(CrmDeskError):
@@ -125,3 +162,17 @@ class MassDeleteBlocked(CrmDeskError):
         self.side = side
         self.count = count
         self.total = total
+
+
+class StoreError(CrmDeskError):
+    """The local store file can't be used (newer schema, not readable, not writable)."""
+
+    def __init__(self, path: Any, detail: str) -> None:
+        super().__init__(f"local store {path}: {detail}")
+        self.path = path
+        self.detail = detail
+
+
+class StoreDamaged(StoreError):
+    """The store file is damaged and can't be restored now (it is in use):
+    the next start of crmdesk restores the last good backup."""

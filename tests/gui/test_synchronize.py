@@ -15,6 +15,7 @@ from crmdesk.service_types import ShareState
 from crmdesk.sync.report import Progress, SyncReport
 from crmdesk.ui.mainwindow import MainWindow
 from crmdesk.ui.sync.conflicts import ConflictsDialog
+from crmdesk.ui.sync.report_view import summary_text
 from crmdesk.ui.sync.worker import SyncRunner
 from tests.gui.conftest import (SYNC_MS, WAIT_MS, key_of, key_of_after_sync, make_conflict,
                                 put_event, synchronize)
@@ -47,7 +48,7 @@ def test_synchronize_runs_off_the_gui_thread_with_progress(
     assert threads and threading.get_ident() not in threads
     assert not bar.progress.isVisible() and not bar.cancel_button.isVisible()
     assert synced_window.sync_action.isEnabled()
-    assert report.summary() in bar.summary.text()
+    assert summary_text(report) in bar.summary.text()
     view = synced_window.calendar.week_view
     qtbot.waitUntil(lambda: key_of(service, uid) in view.keys(), timeout=WAIT_MS)
 

@@ -8,8 +8,9 @@ import sys
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
+from crmdesk.messages import describe_recovery
 from crmdesk.ui.api import GuiService
-from crmdesk.ui.firstrun.wizard import FirstRun
+from crmdesk.ui.errors import show_notice
 from crmdesk.ui.i18n import install_translations
 from crmdesk.ui.icons import app_icon
 from crmdesk.ui.mainwindow import MainWindow
@@ -48,11 +49,14 @@ def run_gui(service: GuiService) -> int:
     window = MainWindow(service)
     instance.raise_requested.connect(lambda: bring_to_front(window))
     window.show()
+    if getattr(service, "recovered", None) is not None:
+        show_notice(window, QCoreApplication.translate("App", "Local store restored"),
+                    describe_recovery(service.recovered, QCoreApplication.translate))
     # Configured but no keyring (or an empty one): ask for this session first,
     # so that only a profile with nothing set up gets the first-run wizard.
     if missing_password_sides(service) and ask_missing_passwords(window, service):
         window.refresh()
-    FirstRun(window, window)                # the wizard, if nothing is set up yet
+    window.first_run.open_if_unconfigured()   # the wizard, if nothing is set up yet
     ticker = quit_on_signals(app)
     code = app.exec()
     ticker.stop()

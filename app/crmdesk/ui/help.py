@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import platformdirs
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QHBoxLayout, QLabel, QMainWindow, QMenu, QMessageBox,
@@ -25,21 +25,23 @@ from crmdesk.ui.errors import show_error
 from crmdesk.ui.icons import app_icon
 from crmdesk.ui.look import plain_label
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("HelpMenu", text)
+translate = QCoreApplication.translate
+# The About rows that are not product names (those stay as they are).
+ROW_NAMES = {"keyring backend": QT_TRANSLATE_NOOP("AboutDialog", "keyring backend"),
+             "platform": QT_TRANSLATE_NOOP("AboutDialog", "platform")}
 
 
 def install_help_menu(window: QMainWindow, service: DiagnosticsSource) -> QMenu:
     """Add Help (Export diagnostics…, About crmdesk) to `window`'s menu bar."""
-    menu = window.menuBar().addMenu(_tr("&Help"))
+    menu = window.menuBar().addMenu(translate("HelpMenu", "&Help"))
     menu.setObjectName("helpMenu")
-    export = menu.addAction(_tr("Export diagnostics\u2026"))
+    export = menu.addAction(translate("HelpMenu", "Export diagnostics\u2026"))
     export.setObjectName("exportDiagnosticsAction")
-    export.setStatusTip(_tr("Save logs, the last sync reports and the settings (no passwords) "
-                            "as a zip for a support ticket"))
+    export.setStatusTip(translate("HelpMenu", "Save logs, the last sync reports and the "
+                                  "settings (no passwords) as a zip for a support ticket"))
     export.triggered.connect(lambda: choose_export_file(window, service))
     menu.addSeparator()
-    about = menu.addAction(_tr("About crmdesk"))
+    about = menu.addAction(translate("HelpMenu", "About crmdesk"))
     about.setObjectName("aboutAction")
     about.setMenuRole(QAction.MenuRole.AboutRole)
     about.triggered.connect(lambda: show_about(window))
@@ -51,8 +53,9 @@ def choose_export_file(parent: QWidget, service: DiagnosticsSource) -> QFileDial
     folder = Path(platformdirs.user_documents_dir())
     if not folder.is_dir():
         folder = Path.home()
-    dialog = QFileDialog(parent, _tr("Export diagnostics"), str(folder / default_name()),
-                         _tr("Zip archives (*.zip)"))
+    dialog = QFileDialog(parent, translate("HelpMenu", "Export diagnostics"),
+                         str(folder / default_name()),
+                         translate("HelpMenu", "Zip archives (*.zip)"))
     dialog.setObjectName("exportDiagnosticsDialog")
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setDefaultSuffix("zip")
@@ -67,12 +70,12 @@ def save_diagnostics(parent: QWidget, service: DiagnosticsSource, path: Path) ->
     try:
         written = export_diagnostics(service, path)
     except Exception as exc:  # noqa: BLE001 - every error becomes words
-        show_error(parent, exc, _tr("The diagnostics were not saved."))
+        show_error(parent, exc, translate("HelpMenu", "The diagnostics were not saved."))
         return None
-    box = QMessageBox(QMessageBox.Icon.Information, _tr("Diagnostics saved"),
-                      _tr("Saved to {path}\n\nIt holds the logs, the last sync reports and "
-                          "the settings, without passwords. Attach it to your support "
-                          "ticket.").format(path=written),
+    box = QMessageBox(QMessageBox.Icon.Information, translate("HelpMenu", "Diagnostics saved"),
+                      translate("HelpMenu", "Saved to {path}\n\nIt holds the logs, the last "
+                                "sync reports and the settings, without passwords. Attach it "
+                                "to your support ticket.").format(path=written),
                       QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("diagnosticsSaved")
     box.setTextFormat(Qt.TextFormat.PlainText)
@@ -87,7 +90,7 @@ class AboutDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("aboutDialog")
-        self.setWindowTitle(_tr("About crmdesk"))
+        self.setWindowTitle(self.tr("About crmdesk"))
         self.versions = versions()
         layout = QVBoxLayout(self)
         layout.addLayout(self._heading())
@@ -96,14 +99,16 @@ class AboutDialog(QDialog):
         for name, value in self.versions.items():
             label = plain_label(value, name=f"version:{name}")
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            form.addRow(f"{name}:", label)
+            form.addRow(plain_label(self.tr("{name}:").format(
+                name=self.tr(ROW_NAMES[name]) if name in ROW_NAMES else name),
+                name="versionName"), label)
             self.rows[name] = label
         layout.addLayout(form)
-        notice = keyring_notice()
+        notice = keyring_notice(translate)
         if notice:
             layout.addWidget(plain_label(notice, wrap=True, name="keyringNotice"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.copy_button = QPushButton(_tr("Copy versions"))
+        self.copy_button = QPushButton(self.tr("Copy versions"))
         self.copy_button.setObjectName("copyVersions")
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.clicked.connect(self.copy_versions)
@@ -120,11 +125,11 @@ class AboutDialog(QDialog):
         title = plain_label(f"crmdesk {__version__}", name="aboutTitle")
         title.setStyleSheet("font-size: 15pt; font-weight: bold;")
         text.addWidget(title)
-        text.addWidget(plain_label(_tr("Joins your CalDAV calendar to the company CRM: share "
-                                        "meetings and to-dos, then synchronize both ways."),
-                                    wrap=True))
-        text.addWidget(plain_label(_tr("Free software under the GNU GPL, version 3 or later."),
-                                   wrap=True))
+        text.addWidget(plain_label(self.tr("Joins your CalDAV calendar to the company CRM: "
+                                           "share meetings and to-dos, then synchronize both "
+                                           "ways."), wrap=True))
+        text.addWidget(plain_label(self.tr("Free software under the GNU GPL, version 3 or "
+                                           "later."), wrap=True))
         row.addLayout(text, 1)
         return row
 

@@ -5,8 +5,10 @@ Widgets mark their words with `self.tr("…")` (or
 source language, so without a translation the English text shows.  At start
 `install_translations` loads `crmdesk_<locale>.qm` from
 `resources/translations/` for the system locale when there is one, and Qt's
-own `qtbase_<locale>.qm` (the standard buttons: OK, Cancel, Next…).  How to
-make a translation: see `resources/translations/README.md`.
+own `qtbase_<locale>.qm` (the standard buttons: OK, Cancel, Next…).  Every
+string is listed in the English base `resources/translations/crmdesk_en.ts`
+(`scripts/translations.sh` regenerates it).  How to write a translatable
+string and make a translation: see `resources/translations/README.md`.
 """
 
 from __future__ import annotations

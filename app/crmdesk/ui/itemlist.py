@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QStackedWidget,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from crmdesk.service_types import ItemView
-from crmdesk.ui.look import look, plain_label, when_text
+from crmdesk.ui.look import (look, plain_label, priority_word, status_word, title_text,
+                             when_text)
 
 MAX_COLUMN = 220      # px: a long account name must not squeeze the title away
+CHUNK = 250           # rows added per event-loop turn (~10 ms)
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
+translate = QCoreApplication.translate
 
 
 class EmptyStack(QStackedWidget):
@@ -50,6 +53,7 @@ class EmptyStack(QStackedWidget):
         return self.message
 
 
+# (English header marked for the "ItemList" context, cell text of an item)
 Column = tuple[str, Callable[[ItemView], str]]
 
 
@@ -65,22 +69,31 @@ def _names(item: ItemView) -> str:
     return " \u00b7 ".join(parts)
 
 
+SHOWN_IN = {"calendar": QT_TRANSLATE_NOOP("ItemList", "Calendar"),
+            "todo": QT_TRANSLATE_NOOP("ItemList", "To-dos"),
+            "activities": QT_TRANSLATE_NOOP("ItemList", "Activities only"),
+            "communication": QT_TRANSLATE_NOOP("ItemList", "Communication")}
+
+
+def _shown_in(item: ItemView) -> str:
+    where = SHOWN_IN.get(item.display_in)
+    return translate("ItemList", where) if where else item.display_in
+
+
 TODO_COLUMNS: list[Column] = [
-    ("To-do", lambda i: i.title or "(no title)"),
-    ("Due", when_text),
-    ("Status", lambda i: i.status.capitalize()),
-    ("Priority", lambda i: i.priority.capitalize()),
-    ("CRM", lambda i: look(i.share_state).label),
+    (QT_TRANSLATE_NOOP("ItemList", "To-do"), lambda i: title_text(i.title)),
+    (QT_TRANSLATE_NOOP("ItemList", "Due"), when_text),
+    (QT_TRANSLATE_NOOP("ItemList", "Status"), lambda i: status_word(i.status)),
+    (QT_TRANSLATE_NOOP("ItemList", "Priority"), lambda i: priority_word(i.priority)),
+    (QT_TRANSLATE_NOOP("ItemList", "CRM"), lambda i: look(i.share_state).label),
 ]
 
 ACTIVITY_COLUMNS: list[Column] = [
-    ("Activity", lambda i: i.title or "(no title)"),
-    ("When", when_text),
-    ("Shown in", lambda i: {"calendar": "Calendar", "todo": "To-dos",
-                            "activities": "Activities only",
-                            "communication": "Communication"}.get(i.display_in, i.display_in)),
-    ("Account / opportunity", _names),
-    ("CRM", lambda i: look(i.share_state).label),
+    (QT_TRANSLATE_NOOP("ItemList", "Activity"), lambda i: title_text(i.title)),
+    (QT_TRANSLATE_NOOP("ItemList", "When"), when_text),
+    (QT_TRANSLATE_NOOP("ItemList", "Shown in"), _shown_in),
+    (QT_TRANSLATE_NOOP("ItemList", "Account / opportunity"), _names),
+    (QT_TRANSLATE_NOOP("ItemList", "CRM"), lambda i: look(i.share_state).label),
 ]
 
 
@@ -92,6 +105,7 @@ class ItemList(QWidget):
     def __init__(self, columns: list[Column], empty_text: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._generation = 0
         self._columns = columns
         self._empty_text = empty_text
         self.tree = QTreeWidget()
@@ -99,7 +113,7 @@ class ItemList(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setHeaderLabels([name for name, _ in columns])
+        self.tree.setHeaderLabels([self.tr(name) for name, _ in columns])
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setStretchLastSection(False)
         self.tree.itemSelectionChanged.connect(self._on_selection)
@@ -107,21 +121,35 @@ class ItemList(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
-        self.stack.show_message("Loading\u2026")
+        self.stack.show_message(self.tr("Loading\u2026"))
 
     def set_items(self, items: list[ItemView]) -> None:
+        """Show `items`.  Long lists are filled CHUNK rows per event-loop turn,
+        so thousands of activities never freeze the window (issue 7: no GUI
+        stall over 50 ms)."""
         current = self.current_key()
+        self._generation += 1
         self.tree.blockSignals(True)
         self.tree.clear()
-        for item in items:
-            self.tree.addTopLevelItem(self._row(item))
         self.tree.blockSignals(False)
-        fit_columns(self.tree, range(1, len(self._columns)))
-        if items:
-            self.stack.show_content()
-            self.select(current)
-        else:
+        if not items:
             self.stack.show_message(self._empty_text)
+            return
+        self.stack.show_content()
+        self._fill(self._generation, list(items), 0, current)
+
+    def _fill(self, generation: int, items: list[ItemView], start: int, current: str) -> None:
+        if generation != self._generation:        # a newer list replaced this one
+            return
+        self.tree.blockSignals(True)
+        self.tree.addTopLevelItems([self._row(item) for item in items[start:start + CHUNK]])
+        self.tree.blockSignals(False)
+        if start + CHUNK < len(items):
+            QTimer.singleShot(0, self, lambda: self._fill(generation, items, start + CHUNK,
+                                                          current))
+            return
+        fit_columns(self.tree, range(1, len(self._columns)))
+        self.select(current)
 
     def set_message(self, text: str) -> None:
         self.stack.show_message(text)

@@ -12,8 +12,8 @@ from datetime import datetime, timezone
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QMainWindow, QPushButton, QSplitter, QStackedWidget,
-                               QStyle, QTabWidget, QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QMainWindow, QSplitter, QStackedWidget, QStyle, QTabWidget,
+                               QToolBar, QVBoxLayout, QWidget)
 
 from crmdesk.errors import Cancelled, MassDeleteBlocked
 from crmdesk.service_types import ItemView, Status
@@ -24,11 +24,13 @@ from crmdesk.ui.api import GuiService
 from crmdesk.ui.autosync import AutoSync
 from crmdesk.ui.calendar.page import CalendarPage
 from crmdesk.ui.errors import show_error
+from crmdesk.ui.firstrun.wizard import FirstRun, FirstRunWizard
 from crmdesk.ui.icons import app_icon
 from crmdesk.ui.itemform import ItemForm
 from crmdesk.ui.itemlist import ACTIVITY_COLUMNS, TODO_COLUMNS, ItemList
-from crmdesk.ui.look import plain_label
+from crmdesk.ui.notconfigured import NotConfiguredPage
 from crmdesk.ui.offline import OfflineState
+from crmdesk.ui.password_prompt import ask_missing_passwords
 from crmdesk.ui.settings.connection import ConnectionDialog
 from crmdesk.ui.settings.sync import SyncSettingsDialog
 from crmdesk.ui.help import install_help_menu
@@ -43,8 +45,6 @@ from crmdesk.ui.tasks import TaskRunner
 from crmdesk.ui.tray import SyncTray
 from crmdesk.ui.uninstall import RemoveCrmData
 from crmdesk.ui.windowstate import restore_window, save_window, state_path
-
-NOT_CONFIGURED = "No calendar configured \u2014 open Connection settings"
 
 
 class MainWindow(QMainWindow):
@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self.last_report: SyncReport | None = None
         self.selected_key = ""
         self.remove_flow: RemoveCrmData | None = None
+        self.first_run = FirstRun(self, self, automatic=False)
         self._build_actions()
         self._build_center()
         self.status_bar = SyncStatusBar()
@@ -94,24 +95,29 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self.preview_action = self._action(
-            "Preview", "Shift+F9", self.preview,
-            "Show what Synchronize would change, changing nothing",
+            self.tr("Preview"), "Shift+F9", self.preview,
+            self.tr("Show what Synchronize would change, changing nothing"),
             QStyle.StandardPixmap.SP_FileDialogContentsView)
-        self.sync_action = self._action("Synchronize", "F9", self.synchronize,
-                                        "Two-way sync of the calendar and the CRM",
+        self.sync_action = self._action(self.tr("Synchronize"), "F9", self.synchronize,
+                                        self.tr("Two-way sync of the calendar and the CRM"),
                                         QStyle.StandardPixmap.SP_BrowserReload)
-        self.history_action = self._action("History\u2026", "Ctrl+H", self.open_history,
-                                           "What the last synchronizations did")
-        self.remove_action = self._action("Remove CRM data\u2026", "", self.remove_crm_data,
-                                          "Delete the CRM's items from your calendar and "
-                                          "this computer's CRM data and passwords")
-        self.connection_action = self._action("Connection settings\u2026", "Ctrl+Shift+,",
-                                              self.open_connection_settings,
-                                              "CRM and calendar server, user, password")
-        self.sync_settings_action = self._action("Sync settings\u2026", "Ctrl+,",
+        self.history_action = self._action(self.tr("History\u2026"), "Ctrl+H", self.open_history,
+                                           self.tr("What the last synchronizations did"))
+        self.remove_action = self._action(self.tr("Remove CRM data\u2026"), "",
+                                          self.remove_crm_data,
+                                          self.tr("Delete the CRM's items from your calendar "
+                                                  "and this computer's CRM data and passwords"))
+        self.connection_action = self._action(self.tr("Connection settings\u2026"),
+                                              "Ctrl+Shift+,", self.open_connection_settings,
+                                              self.tr("CRM and calendar server, user, password"))
+        self.sync_settings_action = self._action(self.tr("Sync settings\u2026"), "Ctrl+,",
                                                  self.open_sync_settings,
-                                                 "Conflict priority and sync windows")
-        toolbar = QToolBar("Main")
+                                                 self.tr("Conflict priority and sync windows"))
+        self.setup_action = self._action(self.tr("Set up crmdesk\u2026"), "",
+                                         self.open_setup,
+                                         self.tr("Connect the CRM and your calendar step by "
+                                                 "step, then synchronize"))
+        toolbar = QToolBar(self.tr("Main"))
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
         toolbar.setIconSize(QSize(20, 20))
@@ -126,32 +132,33 @@ class MainWindow(QMainWindow):
         self._build_menu()
 
     def _build_menu(self) -> None:
-        menu = self.menuBar().addMenu("&File")
+        menu = self.menuBar().addMenu(self.tr("&File"))
         for action in (self.preview_action, self.sync_action, self.history_action, None,
-                       self.connection_action, self.sync_settings_action, None,
-                       self.remove_action, None):
+                       self.setup_action, self.connection_action, self.sync_settings_action,
+                       None, self.remove_action, None):
             if action is None:
                 menu.addSeparator()
             else:
                 menu.addAction(action)
-        quit_action = menu.addAction("Quit")
+        quit_action = menu.addAction(self.tr("Quit"))
         quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
         install_help_menu(self, self.service)
 
     def _build_center(self) -> None:
         self.calendar = CalendarPage(self.service, self.runner)
-        self.todos = ItemList(TODO_COLUMNS, "No to-dos in your calendar.")
-        self.activities = ItemList(ACTIVITY_COLUMNS, "No activities shared with the CRM yet. "
-                                   "Select a calendar entry and press \u201cShare with CRM\u201d.")
+        self.todos = ItemList(TODO_COLUMNS, self.tr("No to-dos in your calendar."))
+        self.activities = ItemList(ACTIVITY_COLUMNS, self.tr(
+            "No activities shared with the CRM yet. Select a calendar entry and press "
+            "\u201cShare with CRM\u201d."))
         self.calendar_stack = QStackedWidget()
         self.calendar_stack.addWidget(self.calendar)
         self.calendar_stack.addWidget(self._not_configured_page())
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.calendar_stack, "Calendar")
-        self.tabs.addTab(self.todos, "To-dos")
-        self.tabs.addTab(self.activities, "Activities")
+        self.tabs.addTab(self.calendar_stack, self.tr("Calendar"))
+        self.tabs.addTab(self.todos, self.tr("To-dos"))
+        self.tabs.addTab(self.activities, self.tr("Activities"))
         for index, view in enumerate((self.calendar, self.todos, self.activities)):
             view.selected.connect(self.select)
             QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self,
@@ -177,18 +184,13 @@ class MainWindow(QMainWindow):
         column.addWidget(self.form, 1)
         return side
 
-    def _not_configured_page(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        self.not_configured = plain_label(NOT_CONFIGURED, wrap=True, name="notConfigured")
-        self.not_configured.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.not_configured.setStyleSheet("font-size: 13pt; color: palette(placeholder-text);")
-        button = QPushButton("Connection settings\u2026")
-        button.clicked.connect(self.open_connection_settings)
-        layout.addStretch(1)
-        layout.addWidget(self.not_configured)
-        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(2)
+    def _not_configured_page(self) -> NotConfiguredPage:
+        page = NotConfiguredPage()
+        page.setup_requested.connect(self.open_setup)
+        page.passwords_requested.connect(self.ask_passwords)
+        page.settings_requested.connect(self.open_connection_settings)
+        self.not_configured_page = page
+        self.not_configured = page.headline
         return page
 
     def _connect_sync(self) -> None:
@@ -218,6 +220,7 @@ class MainWindow(QMainWindow):
     def _on_status(self, status: Status) -> None:
         self.status = status
         self.calendar_stack.setCurrentIndex(0 if status.configured else 1)
+        self.not_configured_page.show_missing(passwords_only=self._servers_set())
         if not self.sync_runner.running:
             self._show_idle()
         self.status_changed.emit(status)
@@ -230,7 +233,7 @@ class MainWindow(QMainWindow):
             self.status_bar.show_report(self.last_report,
                                         self.status.last_sync if self.status else None)
         elif self.status is not None:
-            self.status_bar.show_status(self.status)
+            self.status_bar.show_status(self.status, passwords_only=self._servers_set())
         self._update_issues()
 
     def _update_issues(self) -> None:
@@ -271,10 +274,19 @@ class MainWindow(QMainWindow):
 
     # -- synchronize --------------------------------------------------------
 
+    def _servers_set(self) -> bool:
+        """Both servers in the settings: "not configured" then means a password is unknown."""
+        settings = self.service.settings
+        return bool(settings.crm.url and settings.calendar.url)
+
     def _needs_connection(self) -> bool:
-        """True (and Connection settings open) when there is nothing to sync with."""
+        """True (and the set-up wizard or the password prompt open) when there is
+        nothing to sync with."""
         if self.status is not None and not self.status.configured:
-            self.open_connection_settings()
+            if self._servers_set():
+                self.ask_passwords()
+            else:
+                self.open_setup()
             return True
         return False
 
@@ -291,8 +303,8 @@ class MainWindow(QMainWindow):
         for action in (self.sync_action, self.preview_action, self.remove_action):
             action.setEnabled(not syncing)
         previewing = self.sync_runner.mode is Mode.PREVIEW
-        self.status_bar.set_syncing(syncing, "Preparing a preview\u2026" if previewing
-                                    else "Synchronizing\u2026")
+        self.status_bar.set_syncing(syncing, self.tr("Preparing a preview\u2026") if previewing
+                                    else self.tr("Synchronizing\u2026"))
 
     def _on_synced(self, report: SyncReport) -> None:
         self._set_syncing(False)
@@ -323,21 +335,21 @@ class MainWindow(QMainWindow):
         if self.sync_runner.mode is Mode.PREVIEW:
             self._show_idle()
             if not isinstance(exc, Cancelled):
-                show_error(self, exc, "The preview could not be made.")
+                show_error(self, exc, self.tr("The preview could not be made."))
         elif isinstance(exc, MassDeleteBlocked):
             self.offline.sync_succeeded()          # the servers did answer
-            self.status_bar.say("Synchronization stopped before deleting many "
-                                "items \u2014 nothing was changed.")
+            self.status_bar.say(self.tr("Synchronization stopped before deleting many "
+                                        "items \u2014 nothing was changed."))
             if not self.sync_runner.automatic:
                 self.confirm_mass_delete(exc)
         else:
-            self.status_bar.say("Synchronization failed \u2014 nothing more was changed.")
+            self.status_bar.say(self.tr("Synchronization failed \u2014 nothing more was changed."))
             offline = self.offline.sync_failed(exc)
             if offline:
                 self.runner.run(self.service.status, self._on_status)  # count what waits
             if not self.sync_runner.automatic:
                 show_error(self, exc, self.offline.hint() if offline
-                           else "Synchronization stopped.")
+                           else self.tr("Synchronization stopped."))
 
     def confirm_mass_delete(self, blocked: MassDeleteBlocked) -> MassDeleteDialog:
         """Ask; "Delete them" runs the sync again with the guard lifted once."""
@@ -348,6 +360,15 @@ class MainWindow(QMainWindow):
         return dialog
 
     # -- dialogs ------------------------------------------------------------
+
+    def open_setup(self) -> FirstRunWizard:
+        """The first-run wizard: CRM, calendar, sync windows, first Synchronize."""
+        return self.first_run.open()
+
+    def ask_passwords(self) -> None:
+        """The settings are saved but a password is unknown: ask for it (this session)."""
+        if ask_missing_passwords(self, self.service):
+            self.refresh()
 
     def open_connection_settings(self) -> ConnectionDialog:
         dialog = ConnectionDialog(self.service, self)

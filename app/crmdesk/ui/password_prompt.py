@@ -14,15 +14,13 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLineEdit,
                                QVBoxLayout, QWidget)
 
-from crmdesk.settings.secrets import SIDE_NAMES, keyring_notice, remember_for_session
+from crmdesk.settings.secrets import keyring_notice, remember_for_session
 from crmdesk.ui.api import GuiService
 from crmdesk.ui.look import plain_label
 
 SIDES = ("crm", "calendar")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("PasswordPrompt", text)
 
 
 class PasswordPrompt(QDialog):
@@ -33,25 +31,25 @@ class PasswordPrompt(QDialog):
         super().__init__(parent)
         self.side, self.url, self.username = side, url, username
         self.setObjectName("passwordPrompt")
-        self.setWindowTitle(_tr("Password needed"))
+        self.setWindowTitle(self.tr("Password needed"))
         self.setModal(True)
         layout = QVBoxLayout(self)
-        what = _tr("crmdesk needs the {server} password to synchronize.").format(
-            server=SIDE_NAMES[side])
+        what = self.tr("crmdesk needs the CRM password to synchronize.") if side == "crm" \
+            else self.tr("crmdesk needs the calendar password to synchronize.")
         layout.addWidget(plain_label(what, wrap=True, name="passwordQuestion"))
-        notice = keyring_notice()
+        notice = keyring_notice(QCoreApplication.translate)
         self.notice = plain_label(notice or "", wrap=True,
                                   name="keyringNotice")
         self.notice.setVisible(bool(notice))
         self.notice.setStyleSheet("color: palette(placeholder-text);")
         layout.addWidget(self.notice)
         form = QFormLayout()
-        form.addRow(_tr("Server:"), plain_label(url, name="passwordServer"))
-        form.addRow(_tr("User:"), plain_label(username, name="passwordUser"))
+        form.addRow(self.tr("Server:"), plain_label(url, name="passwordServer"))
+        form.addRow(self.tr("User:"), plain_label(username, name="passwordUser"))
         self.password = QLineEdit()
         self.password.setObjectName("passwordField")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow(_tr("Password:"), self.password)
+        form.addRow(self.tr("Password:"), self.password)
         layout.addLayout(form)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)

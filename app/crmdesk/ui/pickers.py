@@ -7,7 +7,7 @@ Choosing an entry emits `picked` with the Reference (or None for "none").
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
 from crmdesk.model import Reference
@@ -17,7 +17,10 @@ from crmdesk.ui.tasks import TaskRunner
 REF_ROLE = Qt.ItemDataRole.UserRole
 SEARCH_DELAY_MS = 250
 
-NOUNS = {"account": "accounts", "contact": "contacts", "opportunity": "opportunities"}
+SEARCH_HINTS = {"account": QT_TRANSLATE_NOOP("ReferencePicker", "Type to search accounts"),
+                "contact": QT_TRANSLATE_NOOP("ReferencePicker", "Type to search contacts"),
+                "opportunity": QT_TRANSLATE_NOOP("ReferencePicker",
+                                                 "Type to search opportunities")}
 
 
 def ref_text(ref: Reference) -> str:
@@ -32,10 +35,10 @@ class ReferencePicker(QComboBox):
     picked = Signal(object)
 
     def __init__(self, service: GuiService, runner: TaskRunner, kind: str,
-                 none_text: str = "(none)", parent: QWidget | None = None) -> None:
+                 none_text: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._service, self._runner, self.kind = service, runner, kind
-        self._none_text = none_text
+        self._none_text = self.tr("(none)") if none_text is None else none_text
         self._current: Reference | None = None
         self._generation = 0
         self._listed = False        # True once the unfiltered list was loaded
@@ -43,7 +46,7 @@ class ReferencePicker(QComboBox):
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMinimumContentsLength(16)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.lineEdit().setPlaceholderText(f"Type to search {NOUNS.get(kind, kind)}")
+        self.lineEdit().setPlaceholderText(self.tr(SEARCH_HINTS.get(kind, "")))
         completer = QCompleter(self.model(), self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)

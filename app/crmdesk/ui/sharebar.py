@@ -37,10 +37,11 @@ class ShareBar(QFrame):
         self._item: ItemView | None = None
         self._link: str | None = None
         self.state_label = plain_label("", wrap=True, name="shareState")
-        self.share_button = QPushButton("Share with CRM")
-        self.share_button.setToolTip("Send this entry to the CRM at the next Synchronize")
-        self.unshare_button = QPushButton("Unshare")
-        self.open_button = QPushButton("Open in CRM")
+        self.share_button = QPushButton(self.tr("Share with CRM"))
+        self.share_button.setToolTip(self.tr("Send this entry to the CRM at the next "
+                                             "Synchronize"))
+        self.unshare_button = QPushButton(self.tr("Unshare"))
+        self.open_button = QPushButton(self.tr("Open in CRM"))
         self.share_button.clicked.connect(self.share)
         self.unshare_button.clicked.connect(self.ask_unshare)
         self.open_button.clicked.connect(self.open_in_crm)
@@ -59,9 +60,9 @@ class ShareBar(QFrame):
         self.links = QWidget()
         form = QFormLayout(self.links)
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow(plain_label("Account:"), self.account)
-        form.addRow(plain_label("Opportunity:"), self.opportunity)
-        form.addRow(plain_label("Contacts:"), self._build_contacts())
+        form.addRow(plain_label(self.tr("Account:")), self.account)
+        form.addRow(plain_label(self.tr("Opportunity:")), self.opportunity)
+        form.addRow(plain_label(self.tr("Contacts:")), self._build_contacts())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addWidget(self.state_label)
@@ -75,8 +76,8 @@ class ShareBar(QFrame):
         self.contacts.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.contact_picker = ReferencePicker(self._service, self._runner, "contact",
                                               none_text="")
-        self.add_contact = QPushButton("Add")
-        self.remove_contact = QPushButton("Remove")
+        self.add_contact = QPushButton(self.tr("Add"))
+        self.remove_contact = QPushButton(self.tr("Remove"))
         self.add_contact.setEnabled(False)
         self.contact_picker.picked.connect(
             lambda ref: self.add_contact.setEnabled(ref is not None))
@@ -110,7 +111,7 @@ class ShareBar(QFrame):
                            f"border: 1px solid {state.border.name()}; border-radius: 6px; }}")
         glyph = f"{state.glyph}  " if state.glyph else ""
         self.state_label.setText(glyph + (state_text(item) if shared
-                                          else "Not shared with the CRM"))
+                                          else self.tr("Not shared with the CRM")))
         self.share_button.setVisible(not shared)
         # A CRM-born activity can't be unshared: it is changed or deleted in the CRM.
         self.unshare_button.setVisible(shared and item.component is not None
@@ -144,8 +145,8 @@ class ShareBar(QFrame):
         if self._item is not None and self._item.key == key:
             self._link = link
             self.open_button.setEnabled(link is not None)
-            self.open_button.setToolTip("Open this activity in the CRM" if link else
-                                        "Available after the activity reached the CRM")
+            self.open_button.setToolTip(self.tr("Open this activity in the CRM") if link else
+                                        self.tr("Available after the activity reached the CRM"))
 
     def _set_busy(self, busy: bool) -> None:
         for widget in (self.share_button, self.unshare_button, self.links):
@@ -171,7 +172,7 @@ class ShareBar(QFrame):
 
     def _on_failed(self, exc: BaseException) -> None:
         self._set_busy(False)
-        show_error(self, exc, "The share bar change was not saved.")
+        show_error(self, exc, self.tr("The share bar change was not saved."))
 
     def share(self) -> None:
         self._call("share")
@@ -184,10 +185,11 @@ class ShareBar(QFrame):
         if self._item is None or self._item.crm_id is None:
             self.unshare()
             return
-        box = QMessageBox(QMessageBox.Icon.Question, "Stop sharing",
-                          "Stop sharing this entry with the CRM? It stays in your calendar. "
-                          "At the next Synchronize its activity is removed from the CRM "
-                          "(for someone else's meeting, you are taken off its team).",
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Stop sharing"),
+                          self.tr("Stop sharing this entry with the CRM? It stays in your "
+                                  "calendar. At the next Synchronize its activity is removed "
+                                  "from the CRM (for someone else's meeting, you are taken off "
+                                  "its team)."),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                           self)
         box.setObjectName("unshareQuestion")

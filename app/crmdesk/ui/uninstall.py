@@ -16,47 +16,66 @@ servers.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from crmdesk.uninstall import UninstallPlan, UninstallReport
 from crmdesk.ui.api import GuiService
 from crmdesk.ui.errors import show_error
+from crmdesk.ui.look import title_text
 from crmdesk.ui.tasks import TaskRunner, network_pool, store_pool
 
 MAX_LISTED = 10
+translate = QCoreApplication.translate
 
 
 def confirm_text(plan: UninstallPlan) -> str:
     """What Remove CRM data will do, in the plan's numbers."""
-    return (f"This deletes {_items(len(plan.delete))} that came from the CRM, keeps "
-            f"{_items(plan.unshare, 'shared item')} in your calendar (no longer shared), and "
-            "removes the local data and the stored passwords from this computer.\n\n"
-            "The CRM itself is not changed.")
+    return translate(
+        "RemoveCrmData", "This deletes {deleted} that came from the CRM, keeps {kept} in your "
+        "calendar (no longer shared), and removes the local data and the stored passwords "
+        "from this computer.\n\nThe CRM itself is not changed.").format(
+            deleted=_calendar_items(len(plan.delete)), kept=_shared_items(plan.unshare))
 
 
 def done_text(report: UninstallReport) -> str:
-    stay = "stays" if report.unshared == 1 else "stay"
-    return (f"Deleted {_items(report.deleted)} that came from the CRM; "
-            f"{_items(report.unshared, 'shared item')} {stay} in your calendar, no longer "
-            "shared. The local "
-            "data and the stored passwords were removed. The CRM was not changed.\n\n"
-            "To start again, enter the passwords in Connection settings and Synchronize.")
+    if report.unshared == 1:
+        head = translate("RemoveCrmData", "Deleted {deleted} that came from the CRM; {kept} "
+                         "stays in your calendar, no longer shared.")
+    else:
+        head = translate("RemoveCrmData", "Deleted {deleted} that came from the CRM; {kept} "
+                         "stay in your calendar, no longer shared.")
+    return head.format(deleted=_calendar_items(report.deleted),
+                        kept=_shared_items(report.unshared)) + " " + translate(
+        "RemoveCrmData", "The local data and the stored passwords were removed. The CRM was "
+        "not changed.\n\nTo start again, enter the passwords in Connection settings and "
+        "Synchronize.")
 
 
 def failed_text(report: UninstallReport) -> str:
     """Why nothing local was removed, and the first failures."""
-    lines = [f"\u2022 {title or '(no title)'}: {reason}"
+    lines = [f"\u2022 {title_text(title)}: {reason}"
              for title, reason in report.failed[:MAX_LISTED]]
     if len(report.failed) > MAX_LISTED:
-        lines.append(f"\u2026 and {len(report.failed) - MAX_LISTED} more")
-    return (f"{_items(len(report.failed))} could not be deleted from your calendar, so nothing "
-            "local was removed. Check the connection to the calendar server and choose "
-            "Remove CRM data again.\n\n" + "\n".join(lines))
+        lines.append(translate("RemoveCrmData", "\u2026 and {n} more").format(
+            n=len(report.failed) - MAX_LISTED))
+    return translate(
+        "RemoveCrmData", "{failed} could not be deleted from your calendar, so nothing local "
+        "was removed. Check the connection to the calendar server and choose Remove CRM data "
+        "again.").format(failed=_calendar_items(len(report.failed))) + "\n\n" + \
+        "\n".join(lines)
 
 
-def _items(count: int, noun: str = "calendar item") -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
+def _calendar_items(count: int) -> str:
+    if count == 1:
+        return translate("RemoveCrmData", "1 calendar item")
+    return translate("RemoveCrmData", "{n} calendar items").format(n=count)
+
+
+def _shared_items(count: int) -> str:
+    if count == 1:
+        return translate("RemoveCrmData", "1 shared item")
+    return translate("RemoveCrmData", "{n} shared items").format(n=count)
 
 
 def _box(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
@@ -86,10 +105,10 @@ class RemoveCrmData(QObject):
         self._store.run(self._service.uninstall_plan, self._confirm, self._failed)
 
     def _confirm(self, plan: UninstallPlan) -> None:
-        box = _box(self._parent, QMessageBox.Icon.Warning, "Remove CRM data?",
+        box = _box(self._parent, QMessageBox.Icon.Warning, self.tr("Remove CRM data?"),
                    confirm_text(plan))
         box.setObjectName("confirmUninstall")
-        remove = box.addButton("Remove CRM data", QMessageBox.ButtonRole.DestructiveRole)
+        remove = box.addButton(self.tr("Remove CRM data"), QMessageBox.ButtonRole.DestructiveRole)
         remove.setObjectName("removeCrmData")
         cancel = box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(cancel)
@@ -99,8 +118,8 @@ class RemoveCrmData(QObject):
         box.open()
 
     def _run(self) -> None:
-        self.busy = QProgressDialog("Removing CRM data\u2026", "", 0, 0, self._parent)
-        self.busy.setWindowTitle("Remove CRM data")
+        self.busy = QProgressDialog(self.tr("Removing CRM data\u2026"), "", 0, 0, self._parent)
+        self.busy.setWindowTitle(self.tr("Remove CRM data"))
         self.busy.setCancelButton(None)           # deletes already made can't be undone
         self.busy.setWindowModality(Qt.WindowModality.WindowModal)
         self.busy.setMinimumDuration(0)
@@ -118,10 +137,10 @@ class RemoveCrmData(QObject):
         self.report = report
         if report.complete:
             store_pool().restart()
-            box = _box(self._parent, QMessageBox.Icon.Information, "CRM data removed",
+            box = _box(self._parent, QMessageBox.Icon.Information, self.tr("CRM data removed"),
                        done_text(report))
         else:
-            box = _box(self._parent, QMessageBox.Icon.Warning, "CRM data not removed",
+            box = _box(self._parent, QMessageBox.Icon.Warning, self.tr("CRM data not removed"),
                        failed_text(report))
         box.setObjectName("uninstallResult")
         box.addButton(QMessageBox.StandardButton.Ok)
@@ -132,5 +151,5 @@ class RemoveCrmData(QObject):
     def _failed(self, exc: BaseException) -> None:
         self._close_busy()
         store_pool().restart()       # the service may have closed its stores already
-        self.box = show_error(self._parent, exc, "Remove CRM data stopped.")
+        self.box = show_error(self._parent, exc, self.tr("Remove CRM data stopped."))
         self.finished.emit(False)

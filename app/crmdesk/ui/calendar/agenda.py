@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
 from crmdesk.service_types import ItemView
 from crmdesk.ui.itemlist import KEY_ROLE, EmptyStack, fit_columns
-from crmdesk.ui.look import all_day_dates, local, look
+from crmdesk.ui.look import all_day_dates, local, look, title_text
 
 
 def _day_of(item: ItemView) -> date | None:
@@ -23,7 +23,7 @@ def _day_of(item: ItemView) -> date | None:
 
 def _time_of(item: ItemView) -> str:
     if item.all_day:
-        return "All day"
+        return QCoreApplication.translate("AgendaView", "All day")
     if item.start is None:
         return ""
     text = f"{local(item.start):%H:%M}"
@@ -48,7 +48,8 @@ class AgendaView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["Time", "Title", "Location", "CRM"])
+        self.tree.setHeaderLabels([self.tr("Time"), self.tr("Title"), self.tr("Location"),
+                                   self.tr("CRM")])
         self.tree.setRootIsDecorated(False)
         self.tree.setItemsExpandable(False)
         self.tree.setIndentation(14)
@@ -82,7 +83,7 @@ class AgendaView(QWidget):
         font.setBold(True)
         heading.setFont(0, font)
         for item in entries:
-            title = f"{look(item.share_state).glyph} {item.title}".strip()
+            title = f"{look(item.share_state).glyph} {title_text(item.title)}".strip()
             row = QTreeWidgetItem([_time_of(item), title, item.location,
                                    look(item.share_state).label])
             row.setData(0, KEY_ROLE, item.key)

@@ -88,9 +88,9 @@ class CalendarPage(QWidget):
     def _build_nav(self) -> QHBoxLayout:
         nav = QHBoxLayout()
         nav.setContentsMargins(6, 0, 6, 0)
-        self.prev_button = self._tool("\u25c0", "Previous week", "Alt+Left")
-        self.today_button = self._tool("Today", "Go to this week", "Alt+Home")
-        self.next_button = self._tool("\u25b6", "Next week", "Alt+Right")
+        self.prev_button = self._tool("\u25c0", self.tr("Previous week"), "Alt+Left")
+        self.today_button = self._tool(self.tr("Today"), self.tr("Go to this week"), "Alt+Home")
+        self.next_button = self._tool("\u25b6", self.tr("Next week"), "Alt+Right")
         self.prev_button.clicked.connect(lambda: self.go(self._week - timedelta(days=7)))
         self.next_button.clicked.connect(lambda: self.go(self._week + timedelta(days=7)))
         self.today_button.clicked.connect(lambda: self.go(monday_of(date.today())))
@@ -100,8 +100,9 @@ class CalendarPage(QWidget):
             nav.addWidget(widget)
         nav.addStretch(1)
         self.mode_group = QButtonGroup(self)
-        for index, name in enumerate(("Week", "Agenda")):
-            button = self._tool(name, f"Show the {name.lower()}")
+        for index, (name, tip) in enumerate(((self.tr("Week"), self.tr("Show the week")),
+                                             (self.tr("Agenda"), self.tr("Show the agenda")))):
+            button = self._tool(name, tip)
             button.setCheckable(True)
             button.setChecked(index == 0)
             self.mode_group.addButton(button, index)
@@ -146,8 +147,8 @@ class CalendarPage(QWidget):
 
     def _show_agenda(self, generation: int, items: list[ItemView]) -> None:
         if generation == self._generation:
-            self.agenda.set_items(items, f"Nothing in the {AGENDA_DAYS} days from "
-                                         f"{self._week:%d %B}")
+            self.agenda.set_items(items, self.tr("Nothing in the {days} days from {day}").format(
+                days=AGENDA_DAYS, day=f"{self._week:%d %B}"))
 
     def select(self, key: str) -> None:
         self.week_view.select(key)

@@ -18,7 +18,7 @@ from crmdesk.ui.errors import describe
 from crmdesk.ui.look import plain_label
 from crmdesk.ui.settings.base import ERROR_STYLE
 from crmdesk.ui.sync.report_view import IssuesTree, counts_text, issue_count
-from crmdesk.ui.sync.worker import SyncRunner
+from crmdesk.ui.sync.worker import CANCELLING, SyncRunner, phase_text
 
 
 class FinishPage(QWizardPage):
@@ -85,13 +85,13 @@ class FinishPage(QWizardPage):
         self.completeChanged.emit()
 
     def _show_progress(self, progress: Progress) -> None:
-        self.phase.setText(progress.phase)
+        self.phase.setText(phase_text(progress.phase))
         if progress.total > 0:
             self.progress.setRange(0, progress.total)
             self.progress.setValue(min(progress.done, progress.total))
         else:
             self.progress.setRange(0, 0)
-        if progress.phase == "Cancelling":
+        if progress.phase == CANCELLING:
             self.stop_button.setEnabled(False)
 
     def _on_finished(self, report: SyncReport) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import astuple
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (QButtonGroup, QGroupBox, QLabel, QRadioButton, QVBoxLayout,
                                QWidget, QWizardPage)
 
@@ -24,6 +25,7 @@ from crmdesk.ui.settings.connection import CalendarGroup, CrmGroup, ServerGroup
 from crmdesk.ui.settings.sync import PRIORITIES, days_box, save_priority_and_windows
 
 HINT_STYLE = "color: palette(placeholder-text);"
+translate = QCoreApplication.translate
 
 
 def _summary() -> QLabel:
@@ -193,7 +195,8 @@ class WindowsPage(QWizardPage):
         box = QGroupBox(self.tr("When the same field changed in the calendar and the CRM"))
         column = QVBoxLayout(box)
         for index, (value, label, hint) in enumerate(PRIORITIES):
-            button = QRadioButton(f"{label} \u2014 {hint}")
+            button = QRadioButton(f"{translate('SyncSettings', label)} \u2014 "
+                                  f"{translate('SyncSettings', hint)}")
             button.setChecked(value is settings.sync.priority)
             self.priority.addButton(button, index)
             column.addWidget(button)

@@ -113,8 +113,8 @@ def demo_help(parent: QWidget | None) -> QMessageBox:
         "To start it, open a terminal and run:\n\n"
         "    crmdesk demo\n\n"
         "It opens its own crmdesk window (the first start takes about half a minute). "
-        "When you are ready to connect your own calendar and CRM, start crmdesk again, or "
-        "use File \u2192 Connection settings here."), QMessageBox.StandardButton.Ok, parent)
+        "When you are ready to connect your own calendar and CRM, choose Set up crmdesk\u2026 "
+        "here (also in the File menu)."), QMessageBox.StandardButton.Ok, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setObjectName("demoHelp")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -123,24 +123,43 @@ def demo_help(parent: QWidget | None) -> QMessageBox:
 
 
 class FirstRun(QObject):
-    """Opens the wizard over the main window when its first status says nothing
-    is set up, and hands the outcome back to the window when it closes."""
+    """Opens the wizard over the main window, and hands the outcome back to the
+    window when it closes.
+
+    `automatic` (the default): the wizard opens by itself when the window's
+    first status says nothing is set up; otherwise only `open()` opens it (the
+    main window's "Set up crmdesk…").  One wizard at a time: `open()` while one
+    is showing brings that one forward.
+    """
 
     opened = Signal(object)              # the FirstRunWizard
 
-    def __init__(self, window: SetupWindow, parent: QObject | None = None) -> None:
+    def __init__(self, window: SetupWindow, parent: QObject | None = None,
+                 automatic: bool = True) -> None:
         super().__init__(parent)
         self.window = window
         self.wizard: FirstRunWizard | None = None
         self.demo_box: QMessageBox | None = None
-        window.status_changed.connect(self._first_status)
+        if automatic:
+            self.open_if_unconfigured()
+
+    def open_if_unconfigured(self) -> None:
+        """Open the wizard when the window's next status says nothing is set up."""
+        self.window.status_changed.connect(self._first_status)
 
     def _first_status(self, status: Status) -> None:
         self.window.status_changed.disconnect(self._first_status)
-        if not status.configured:
+        settings = self.window.service.settings
+        # Servers set but a password unknown (its prompt was cancelled): the
+        # window offers the password prompt; the wizard would start from scratch.
+        if not status.configured and not (settings.crm.url and settings.calendar.url):
             self.open()
 
     def open(self) -> FirstRunWizard:
+        if self.wizard is not None:
+            self.wizard.raise_()
+            self.wizard.activateWindow()
+            return self.wizard
         parent = self.window if isinstance(self.window, QWidget) else None
         wizard = FirstRunWizard(self.window.service, parent)
         wizard.setWindowModality(Qt.WindowModality.WindowModal)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Callable, Protocol
 from urllib.parse import urlparse
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout,
                                QWidget)
 
@@ -62,8 +63,10 @@ class NotedForm(QFormLayout):
         self.addRow(plain_label(label), field)
         note = plain_label("", wrap=True)
         note.setStyleSheet(ERROR_STYLE)
-        note.setVisible(False)
         self.addRow(plain_label(), note)
+        # The whole row goes, not only the note: an empty row would still take
+        # a row's spacing and double the gaps between the fields.
+        self.setRowVisible(note, False)
         target = anchor or field
         self.notes[target] = note
         changed = next((getattr(target, name) for name in
@@ -75,7 +78,7 @@ class NotedForm(QFormLayout):
     def _field_edited(self, note: QLabel) -> None:
         """Editing a field takes its complaint away."""
         if note.isVisible():
-            note.setVisible(False)
+            self.setRowVisible(note, False)
             if self.edited is not None:
                 self.edited()
 
@@ -85,22 +88,24 @@ class NotedForm(QFormLayout):
     def clear_notes(self) -> None:
         for note in self.notes.values():
             note.clear()
-            note.setVisible(False)
+            self.setRowVisible(note, False)
 
     def show_problem(self, problem: Problem) -> None:
         note = self.notes.get(problem.widget)
         if note is not None:
             note.setText(problem.message)
-            note.setVisible(True)
+            self.setRowVisible(note, True)
 
 
 def url_problem(text: str) -> str:
     """Why `text` is not a usable server address, or "" when it is."""
     if not text:
-        return "Enter the server address."
+        return QCoreApplication.translate("SettingsDialog", "Enter the server address.")
     parsed = urlparse(text)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        return "The address must start with http:// or https:// (e.g. https://crm.example.com)."
+        return QCoreApplication.translate(
+            "SettingsDialog", "The address must start with http:// or https:// "
+            "(e.g. https://crm.example.com).")
     return ""
 
 
@@ -156,8 +161,8 @@ class SettingsDialog(QDialog):
             problems += found
         self.summary.setVisible(bool(problems))
         if problems:
-            self.summary.setText("Please correct the marked fields: " +
-                                 ", ".join(p.field for p in problems) + ".")
+            self.summary.setText(self.tr("Please correct the marked fields: {fields}.").format(
+                fields=", ".join(p.field for p in problems)))
             problems[0].widget.setFocus()
         return problems
 
@@ -181,6 +186,6 @@ class SettingsDialog(QDialog):
         try:
             self.commit()
         except Exception as exc:  # noqa: BLE001 - every error becomes words
-            show_error(self, exc, "The settings were not saved.")
+            show_error(self, exc, self.tr("The settings were not saved."))
             return
         super().accept()

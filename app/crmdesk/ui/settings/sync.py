@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialogButtonBox, QGroupBox,
                                QHBoxLayout, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
@@ -16,16 +16,24 @@ from crmdesk.ui.look import plain_label
 from crmdesk.ui.settings.base import FormPage, NotedForm, Problem, SettingsDialog
 
 MAX_DAYS = 3650
+translate = QCoreApplication.translate
+# (value, label, hint): English marked for the "SyncSettings" context; show
+# them with `translate("SyncSettings", …)`.
 PRIORITIES = (
-    (Priority.CRM, "The CRM wins", "The CRM's value replaces your calendar's."),
-    (Priority.CALENDAR, "My calendar wins", "Your calendar's value replaces the CRM's."),
-    (Priority.ASK, "Ask me", "Synchronize lists the conflict; you choose per field."),
+    (Priority.CRM, QT_TRANSLATE_NOOP("SyncSettings", "The CRM wins"),
+     QT_TRANSLATE_NOOP("SyncSettings", "The CRM's value replaces your calendar's.")),
+    (Priority.CALENDAR, QT_TRANSLATE_NOOP("SyncSettings", "My calendar wins"),
+     QT_TRANSLATE_NOOP("SyncSettings", "Your calendar's value replaces the CRM's.")),
+    (Priority.ASK, QT_TRANSLATE_NOOP("SyncSettings", "Ask me"),
+     QT_TRANSLATE_NOOP("SyncSettings", "Synchronize lists the conflict; you choose per field.")),
 )
 
 DELETE_POLICIES = (
-    (DeletePolicy.DELETE, "Delete the CRM activity"),
-    (DeletePolicy.CANCEL, "Cancel it in the CRM and add a follow-up to-do"),
-    (DeletePolicy.INVITEES, "Delete only meetings with invitees; keep the others in the CRM"),
+    (DeletePolicy.DELETE, QT_TRANSLATE_NOOP("SyncSettings", "Delete the CRM activity")),
+    (DeletePolicy.CANCEL, QT_TRANSLATE_NOOP("SyncSettings",
+                                            "Cancel it in the CRM and add a follow-up to-do")),
+    (DeletePolicy.INVITEES, QT_TRANSLATE_NOOP(
+        "SyncSettings", "Delete only meetings with invitees; keep the others in the CRM")),
 )
 MAX_GUARD_ITEMS = 100_000
 
@@ -34,7 +42,7 @@ def days_box() -> QSpinBox:
     """0–3650 days (a sync window edge)."""
     box = QSpinBox()
     box.setRange(0, MAX_DAYS)
-    box.setSuffix(" days")
+    box.setSuffix(translate("SyncSettings", " days"))
     return box
 
 
@@ -62,28 +70,29 @@ class SyncPage(QWidget, FormPage):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.priority = QButtonGroup(self)
-        conflict_box = QGroupBox("When the same field changed on both sides")
+        conflict_box = QGroupBox(self.tr("When the same field changed on both sides"))
         column = QVBoxLayout(conflict_box)
         self.priority_buttons: dict[Priority, QRadioButton] = {}
         for index, (value, label, hint) in enumerate(PRIORITIES):
-            button = QRadioButton(label)
-            button.setToolTip(hint)
+            button = QRadioButton(translate("SyncSettings", label))
+            button.setToolTip(translate("SyncSettings", hint))
             self.priority.addButton(button, index)
             self.priority_buttons[value] = button
             column.addWidget(button)
         self.calendar_past, self.calendar_future = days_box(), days_box()
         self.todo_past, self.todo_future = days_box(), days_box()
-        window_box = QGroupBox("Synchronize only items inside these windows")
+        window_box = QGroupBox(self.tr("Synchronize only items inside these windows"))
         self.form = NotedForm()
-        self.form.add("Calendar entries, past:", self.calendar_past)
-        self.form.add("Calendar entries, future:", self.calendar_future)
-        self.form.add("To-dos, past:", self.todo_past)
-        self.form.add("To-dos, future:", self.todo_future)
-        note = plain_label("Items outside the windows are left alone, never deleted.", wrap=True)
+        self.form.add(self.tr("Calendar entries, past:"), self.calendar_past)
+        self.form.add(self.tr("Calendar entries, future:"), self.calendar_future)
+        self.form.add(self.tr("To-dos, past:"), self.todo_past)
+        self.form.add(self.tr("To-dos, future:"), self.todo_future)
+        note = plain_label(self.tr("Items outside the windows are left alone, never deleted."),
+                           wrap=True)
         note.setStyleSheet("color: palette(placeholder-text);")
         self.form.addRow(note)
         window_box.setLayout(self.form)
-        self.share_new = QCheckBox("Share new calendar items with the CRM by default")
+        self.share_new = QCheckBox(self.tr("Share new calendar items with the CRM by default"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (conflict_box, window_box, self._delete_box(), self.share_new,
@@ -111,23 +120,25 @@ class SyncPage(QWidget, FormPage):
         self.delete_policy = QComboBox()
         self.delete_policy.setObjectName("deletePolicy")
         for value, label in DELETE_POLICIES:
-            self.delete_policy.addItem(label, value.value)
+            self.delete_policy.addItem(translate("SyncSettings", label), value.value)
         self.mass_percent = QSpinBox()
         self.mass_percent.setRange(0, 100)
         self.mass_percent.setSuffix(" %")
         self.mass_min = QSpinBox()
         self.mass_min.setRange(0, MAX_GUARD_ITEMS)
-        box = QGroupBox("Deleting")
+        box = QGroupBox(self.tr("Deleting"))
         column = QVBoxLayout(box)
-        column.addWidget(plain_label("When I delete a shared meeting in my calendar:"))
+        column.addWidget(plain_label(self.tr("When I delete a shared meeting in my calendar:")))
         column.addWidget(self.delete_policy)
         guard = QHBoxLayout()
-        for part in (plain_label("Ask before a sync deletes more than"), self.mass_percent,
-                     plain_label("and more than"), self.mass_min, plain_label("items")):
+        for part in (plain_label(self.tr("Ask before a sync deletes more than")),
+                     self.mass_percent, plain_label(self.tr("and more than")), self.mass_min,
+                     plain_label(self.tr("items"))):
             guard.addWidget(part)
         guard.addStretch(1)
         column.addLayout(guard)
-        note = plain_label("Counted on each side, calendar and CRM, separately.", wrap=True)
+        note = plain_label(self.tr("Counted on each side, calendar and CRM, separately."),
+                           wrap=True)
         note.setStyleSheet("color: palette(placeholder-text);")
         column.addWidget(note)
         return box
@@ -149,9 +160,9 @@ class SyncPage(QWidget, FormPage):
     def check(self) -> list[Problem]:
         problems = []
         if self.calendar_past.value() + self.calendar_future.value() == 0:
-            problems.append(Problem("Calendar entries window", "A window of 0 days "
-                                    "synchronizes no calendar entries at all.",
-                                    self.calendar_future))
+            problems.append(Problem(self.tr("Calendar entries window"), self.tr(
+                "A window of 0 days synchronizes no calendar entries at all."),
+                self.calendar_future))
         if 0 < self.auto_minutes.value() < AUTO_SYNC_MIN_MINUTES:
             problems.append(Problem(self.tr("Automatic sync"), self.tr(
                 "Every {low} minutes at the most often, or Never.").format(
@@ -188,16 +199,18 @@ class SyncSettingsDialog(SettingsDialog):
     remove_requested = Signal()
 
     def __init__(self, service: GuiService, parent: QWidget | None = None) -> None:
-        super().__init__(service.settings, "Sync settings", parent)
+        super().__init__(service.settings, "", parent)
+        self.setWindowTitle(self.tr("Sync settings"))
         self._service = service
         self.page = SyncPage()
         self.pages = [self.page]
         self.body.addWidget(self.page)
         self.remove_button = self.buttons.addButton(
-            "Remove CRM data\u2026", QDialogButtonBox.ButtonRole.ResetRole)
+            self.tr("Remove CRM data\u2026"), QDialogButtonBox.ButtonRole.ResetRole)
         self.remove_button.setObjectName("removeCrmData")
-        self.remove_button.setToolTip("Delete the calendar items that came from the CRM, "
-                                      "stop sharing the others, forget the local data")
+        self.remove_button.setToolTip(self.tr("Delete the calendar items that came from the "
+                                              "CRM, stop sharing the others, forget the local "
+                                              "data"))
         self.remove_button.clicked.connect(self._remove)
         self.finish_layout()
         self.page.auto_form.edited = self.problems_edited

@@ -11,6 +11,7 @@ last stored one, so the list survives a restart.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QGroupBox, QHBoxLayout,
                                QHeaderView, QPushButton, QScrollArea, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
@@ -19,31 +20,39 @@ from crmdesk.service_types import ConflictView
 from crmdesk.sync.report import SyncReport
 from crmdesk.ui.api import GuiService
 from crmdesk.ui.errors import show_error
-from crmdesk.ui.look import plain_label
+from crmdesk.ui.look import field_name, plain_label, title_text
 from crmdesk.ui.sync.report_view import IssuesTree, issue_count
 from crmdesk.ui.tasks import TaskRunner
 
-CHOICES = (("Decide later", ""), ("Keep calendar", "calendar"), ("Keep CRM", "crm"))
+CHOICES = ((QT_TRANSLATE_NOOP("ConflictBox", "Decide later"), ""),
+           (QT_TRANSLATE_NOOP("ConflictBox", "Keep calendar"), "calendar"),
+           (QT_TRANSLATE_NOOP("ConflictBox", "Keep CRM"), "crm"))
+# "Keep calendar for all fields", "Keep CRM for all fields"
+ALL_FIELDS = {"calendar": QT_TRANSLATE_NOOP("ConflictBox", "Keep calendar for all fields"),
+              "crm": QT_TRANSLATE_NOOP("ConflictBox", "Keep CRM for all fields")}
 
 
 class ConflictBox(QGroupBox):
     """One item's conflicting fields and a choice per field."""
 
     def __init__(self, conflict: ConflictView, parent: QWidget | None = None) -> None:
-        super().__init__(conflict.title or "(no title)", parent)
+        super().__init__(title_text(conflict.title), parent)
         self.conflict = conflict
         self.table = QTableWidget(len(conflict.fields), 5)
-        self.table.setHorizontalHeaderLabels(["Field", "Calendar", "CRM", "Last agreed", "Keep"])
+        self.table.setHorizontalHeaderLabels([self.tr("Field"), self.tr("Calendar"),
+                                              self.tr("CRM"), self.tr("Last agreed"),
+                                              self.tr("Keep")])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(True)
         self.combos: dict[str, QComboBox] = {}
         for row, (name, calendar, crm, base) in enumerate(conflict.fields):
-            for col, text in enumerate((name.replace("_", " ").capitalize(), calendar, crm, base)):
+            label = field_name(name)
+            for col, text in enumerate((label[:1].upper() + label[1:], calendar, crm, base)):
                 self.table.setItem(row, col, QTableWidgetItem(text))
             combo = QComboBox()
             for label, value in CHOICES:
-                combo.addItem(label, value)
+                combo.addItem(self.tr(label), value)
             self.combos[name] = combo
             self.table.setCellWidget(row, 4, combo)
         header = self.table.horizontalHeader()
@@ -59,8 +68,8 @@ class ConflictBox(QGroupBox):
     def _side_buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
         row.addStretch(1)
-        for label, value in CHOICES[1:]:
-            button = QPushButton(f"{label} for all fields")
+        for _, value in CHOICES[1:]:
+            button = QPushButton(self.tr(ALL_FIELDS[value]))
             button.clicked.connect(lambda _=False, v=value: self.choose_all(v))
             row.addWidget(button)
         return row
@@ -85,12 +94,12 @@ class ConflictsDialog(QDialog):
     def __init__(self, service: GuiService, report: SyncReport | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Sync issues")
+        self.setWindowTitle(self.tr("Sync issues"))
         self.resize(820, 560)
         self._service = service
         self._runner = TaskRunner(parent=self)
         self.boxes: list[ConflictBox] = []
-        self.intro = plain_label("Loading\u2026", wrap=True, name="conflictIntro")
+        self.intro = plain_label(self.tr("Loading\u2026"), wrap=True, name="conflictIntro")
         self._column = QVBoxLayout()
         holder = QWidget()
         holder.setLayout(self._column)
@@ -110,13 +119,13 @@ class ConflictsDialog(QDialog):
         self._runner.run(service.conflicts, self._show, self._failed)
         if report is None:
             self._runner.run(service.last_report, self.show_issues,
-                             lambda exc: show_error(self, exc, "The last sync's issues "
-                                                    "could not be read."))
+                             lambda exc: show_error(self, exc, self.tr(
+                                 "The last sync's issues could not be read.")))
         else:
             self.show_issues(report)
 
     def _issues_box(self) -> QGroupBox:
-        self.issues_box = QGroupBox("Other issues from the last synchronization")
+        self.issues_box = QGroupBox(self.tr("Other issues from the last synchronization"))
         self.issues = IssuesTree(("skipped", "errors"))
         self.issues.setObjectName("otherIssues")
         self.issues.setMinimumHeight(120)
@@ -136,14 +145,14 @@ class ConflictsDialog(QDialog):
             self._column.addWidget(box)
         self._column.addStretch(1)
         self.intro.setText(
-            "These entries were changed both in your calendar and in the CRM. Choose which "
-            "value to keep for each field; the choice is applied at the next Synchronize."
-            if conflicts else "No conflicts are waiting.")
+            self.tr("These entries were changed both in your calendar and in the CRM. Choose "
+                    "which value to keep for each field; the choice is applied at the next "
+                    "Synchronize.") if conflicts else self.tr("No conflicts are waiting."))
         self.scroll.setVisible(bool(conflicts))     # an empty frame would look like a fault
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
 
     def _failed(self, exc: BaseException) -> None:
-        self.intro.setText("The conflicts could not be read.")
+        self.intro.setText(self.tr("The conflicts could not be read."))
         show_error(self, exc)
 
     def apply(self) -> None:
@@ -164,4 +173,4 @@ class ConflictsDialog(QDialog):
 
     def _apply_failed(self, exc: BaseException) -> None:
         self.buttons.setEnabled(True)
-        show_error(self, exc, "The choices were not saved.")
+        show_error(self, exc, self.tr("The choices were not saved."))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QSplitter,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
@@ -18,11 +18,13 @@ from crmdesk.sync.report import SyncReport
 from crmdesk.ui.api import GuiService
 from crmdesk.ui.errors import show_error
 from crmdesk.ui.look import local, plain_label
-from crmdesk.ui.sync.report_view import IssuesTree, counts_text, issue_count
+from crmdesk.ui.sync.report_view import IssuesTree, counts_text, issue_count, summary_text
 from crmdesk.ui.tasks import TaskRunner
 
 HISTORY_LIMIT = 50
-EMPTY = "No synchronization has run yet. Press Synchronize (F9) to start one."
+EMPTY = QT_TRANSLATE_NOOP("HistoryDialog",
+                          "No synchronization has run yet. Press Synchronize (F9) to start one.")
+translate = QCoreApplication.translate
 
 
 @dataclass(frozen=True)
@@ -46,11 +48,15 @@ def detail_text(past: PastSync) -> str:
     """The selected sync in one paragraph: when, what changed, how long."""
     report = past.report
     requests = sum(report.requests.values())
-    parts = [f"{when_text(past.finished)}: {report.summary()}.",
-             f"Took {report.seconds:.1f} s and {requests} server "
-             f"request{'' if requests == 1 else 's'}."]
+    if requests == 1:
+        took = translate("HistoryDialog", "Took {seconds} s and 1 server request.")
+    else:
+        took = translate("HistoryDialog", "Took {seconds} s and {n} server requests.")
+    parts = [translate("HistoryDialog", "{when}: {summary}.").format(
+                 when=when_text(past.finished), summary=summary_text(report)),
+             took.format(seconds=f"{report.seconds:.1f}", n=requests)]
     if not issue_count(report, ("conflicts", "skipped", "errors")):
-        parts.append("No issues.")
+        parts.append(translate("HistoryDialog", "No issues."))
     return " ".join(parts)
 
 
@@ -59,12 +65,14 @@ class HistoryDialog(QDialog):
 
     def __init__(self, service: GuiService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Sync history")
+        self.setWindowTitle(self.tr("Sync history"))
         self.resize(860, 560)
         self.history: list[PastSync] = []
-        self.intro = plain_label("Loading\u2026", wrap=True, name="historyIntro")
+        self.intro = plain_label(self.tr("Loading\u2026"), wrap=True, name="historyIntro")
         self.list = self._list()
         self.detail = plain_label("", wrap=True, name="historyDetail")
+        # Without issues below it, the line would float in the middle of the pane.
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.issues = IssuesTree()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -79,7 +87,8 @@ class HistoryDialog(QDialog):
     def _list(self) -> QTreeWidget:
         tree = QTreeWidget()
         tree.setObjectName("historyList")
-        tree.setHeaderLabels(["Finished", "Result", "Calendar", "CRM"])
+        tree.setHeaderLabels([self.tr("Finished"), self.tr("Result"), self.tr("Calendar"),
+                              self.tr("CRM")])
         tree.setRootIsDecorated(False)
         tree.setUniformRowHeights(True)
         header = tree.header()
@@ -104,16 +113,22 @@ class HistoryDialog(QDialog):
 
     def _show(self, history: list[PastSync]) -> None:
         self.history = history
-        noun = "synchronization" if len(history) == 1 else f"{len(history)} synchronizations"
-        self.intro.setText(f"The last {noun}, newest first. Select one to see what it "
-                           "could not do." if history else EMPTY)
+        self.intro.setText(self._intro(len(history)))
         for past in history:
             report = past.report
-            QTreeWidgetItem(self.list, [when_text(past.finished), report.summary(),
+            QTreeWidgetItem(self.list, [when_text(past.finished), summary_text(report),
                                         counts_text(report.calendar), counts_text(report.crm)])
         self.split.setVisible(bool(history))
         if history:
             self.list.setCurrentItem(self.list.topLevelItem(0))
+
+    def _intro(self, count: int) -> str:
+        if not count:
+            return self.tr(EMPTY)
+        if count == 1:
+            return self.tr("The last synchronization. Select it to see what it could not do.")
+        return self.tr("The last {n} synchronizations, newest first. Select one to see what "
+                       "it could not do.").format(n=count)
 
     def _select(self) -> None:
         row = self.list.indexOfTopLevelItem(self.list.currentItem())
@@ -123,5 +138,5 @@ class HistoryDialog(QDialog):
         self.issues.setVisible(bool(past and issue_count(past.report, self.issues.kinds)))
 
     def _failed(self, exc: BaseException) -> None:
-        self.intro.setText("The sync history could not be read.")
+        self.intro.setText(self.tr("The sync history could not be read."))
         show_error(self, exc)

@@ -8,6 +8,7 @@ window runs the sync again with allow_mass_delete) or "Cancel" (nothing).
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QStyle,
                                QVBoxLayout, QWidget)
 
@@ -16,9 +17,6 @@ from crmdesk.errors import MassDeleteBlocked
 from crmdesk.sync.actions import Action
 from crmdesk.ui.look import plain_label
 from crmdesk.ui.sync.plan_view import actions_tree
-
-QUESTION = ("Delete these items now? Choose Cancel if they should not be deleted: "
-            "nothing is changed, and the next Synchronize asks again.")
 
 
 def deletions(blocked: MassDeleteBlocked) -> list[Action]:
@@ -32,15 +30,18 @@ class MassDeleteDialog(QDialog):
 
     def __init__(self, blocked: MassDeleteBlocked, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Confirm deleting many items")
+        self.setWindowTitle(self.tr("Confirm deleting many items"))
         self.resize(720, 480)
         self.deleted = deletions(blocked)
-        self.message = plain_label(messages.describe(blocked), wrap=True, name="massDeleteText")
+        self.message = plain_label(messages.describe(blocked, QCoreApplication.translate),
+                                   wrap=True, name="massDeleteText")
         self.tree = actions_tree(self.deleted, "massDeleteList")
-        self.question = plain_label(QUESTION, wrap=True)
+        self.question = plain_label(self.tr(
+            "Delete these items now? Choose Cancel if they should not be deleted: nothing is "
+            "changed, and the next Synchronize asks again."), wrap=True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.delete_button = self.buttons.addButton(
-            "Delete them", QDialogButtonBox.ButtonRole.DestructiveRole)
+            self.tr("Delete them"), QDialogButtonBox.ButtonRole.DestructiveRole)
         self.delete_button.setObjectName("confirmMassDelete")
         self.delete_button.clicked.connect(self.accept)
         self.buttons.rejected.connect(self.reject)

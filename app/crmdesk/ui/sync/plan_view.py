@@ -9,18 +9,33 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterable, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (QHeaderView, QTableWidget, QTableWidgetItem, QTreeWidget,
                                QTreeWidgetItem)
 
 from crmdesk.sync.actions import Action, SaveProxy
+from crmdesk.ui.look import field_names, title_text
 
-SIDES = (("calendar", "Calendar", "In your calendar"), ("crm", "CRM", "In the CRM"))
+translate = QCoreApplication.translate
+# (side, row label, group heading with its count)
+SIDES = (("calendar", QT_TRANSLATE_NOOP("PlanView", "Calendar"),
+          QT_TRANSLATE_NOOP("PlanView", "In your calendar ({n})")),
+         ("crm", QT_TRANSLATE_NOOP("PlanView", "CRM"),
+          QT_TRANSLATE_NOOP("PlanView", "In the CRM ({n})")))
 VERBS = ("created", "updated", "deleted")
-_VERB_WORDS = {"created": "Create in", "updated": "Update in", "deleted": "Delete from"}
+_VERB_HEADERS = {"created": QT_TRANSLATE_NOOP("PlanView", "Created"),
+                 "updated": QT_TRANSLATE_NOOP("PlanView", "Updated"),
+                 "deleted": QT_TRANSLATE_NOOP("PlanView", "Deleted")}
+# Whole phrases per side and verb: word order differs between languages.
+_VERB_WORDS = {("created", "calendar"): QT_TRANSLATE_NOOP("PlanView", "Create in calendar"),
+               ("created", "crm"): QT_TRANSLATE_NOOP("PlanView", "Create in CRM"),
+               ("updated", "calendar"): QT_TRANSLATE_NOOP("PlanView", "Update in calendar"),
+               ("updated", "crm"): QT_TRANSLATE_NOOP("PlanView", "Update in CRM"),
+               ("deleted", "calendar"): QT_TRANSLATE_NOOP("PlanView", "Delete from calendar"),
+               ("deleted", "crm"): QT_TRANSLATE_NOOP("PlanView", "Delete from CRM")}
 # Actions whose generic verb would hide what really happens.
-_SPECIAL = {"CreateFollowUp": "Add a follow-up to-do in CRM",
-            "LeaveTeam": "Take you off the activity in CRM"}
+_SPECIAL = {"CreateFollowUp": QT_TRANSLATE_NOOP("PlanView", "Add a follow-up to-do in CRM"),
+            "LeaveTeam": QT_TRANSLATE_NOOP("PlanView", "Take you off the activity in CRM")}
 
 
 def visible(actions: Iterable[Action]) -> list[Action]:
@@ -38,16 +53,13 @@ def counts(actions: Iterable[Action]) -> Counter[tuple[str, str]]:
     return Counter((a.side, a.verb) for a in visible(actions))
 
 
-def side_name(side: str) -> str:
-    return "CRM" if side == "crm" else "calendar"
-
-
 def verb_text(action: Action) -> str:
     """"Create in CRM", "Update in calendar", "Delete from CRM" …"""
     special = _SPECIAL.get(type(action).__name__)
     if special:
-        return special
-    return f"{_VERB_WORDS.get(action.verb, action.verb.capitalize())} {side_name(action.side)}"
+        return translate("PlanView", special)
+    words = _VERB_WORDS.get((action.verb, "crm" if action.side == "crm" else "calendar"))
+    return translate("PlanView", words) if words else action.verb.capitalize()
 
 
 def detail_text(action: Action) -> str:
@@ -57,12 +69,13 @@ def detail_text(action: Action) -> str:
         return reason[:1].upper() + reason[1:]
     changes = getattr(action, "changes", None)
     if changes:
-        return "Changes " + ", ".join(n.replace("_", " ") for n in sorted(changes))
+        return translate("PlanView", "Changes {fields}").format(
+            fields=field_names(sorted(changes)))
     return ""
 
 
-def title_text(action: Action) -> str:
-    return action.title.strip() or "(no title)"
+def action_title(action: Action) -> str:
+    return title_text(action.title.strip())
 
 
 def counts_table(actions: Sequence[Action]) -> QTableWidget:
@@ -70,8 +83,8 @@ def counts_table(actions: Sequence[Action]) -> QTableWidget:
     found = counts(actions)
     table = QTableWidget(len(SIDES), len(VERBS))
     table.setObjectName("planCounts")
-    table.setHorizontalHeaderLabels([v.capitalize() for v in VERBS])
-    table.setVerticalHeaderLabels([label for _, label, _ in SIDES])
+    table.setHorizontalHeaderLabels([translate("PlanView", _VERB_HEADERS[v]) for v in VERBS])
+    table.setVerticalHeaderLabels([translate("PlanView", label) for _, label, _ in SIDES])
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
     table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -91,17 +104,19 @@ def actions_tree(actions: Sequence[Action], name: str = "planList") -> QTreeWidg
     """Change | Item | Why, one expanded group per side; empty sides are left out."""
     tree = QTreeWidget()
     tree.setObjectName(name)
-    tree.setHeaderLabels(["Change", "Item", "Why"])
+    tree.setHeaderLabels([translate("PlanView", "Change"), translate("PlanView", "Item"),
+                          translate("PlanView", "Why")])
     tree.setRootIsDecorated(True)
     tree.setUniformRowHeights(True)
     for side, _, heading in SIDES:
         mine = [a for a in visible(actions) if a.side == side]
         if not mine:
             continue
-        group = QTreeWidgetItem(tree, [f"{heading} ({len(mine)})"])
+        group = QTreeWidgetItem(tree, [translate("PlanView", heading).format(n=len(mine))])
         group.setFirstColumnSpanned(True)
         for action in mine:
-            QTreeWidgetItem(group, [verb_text(action), title_text(action), detail_text(action)])
+            QTreeWidgetItem(group, [verb_text(action), action_title(action),
+                                    detail_text(action)])
         group.setExpanded(True)
     _conflict_group(tree, conflicts(actions))
     header = tree.header()
@@ -115,12 +130,14 @@ def actions_tree(actions: Sequence[Action], name: str = "planList") -> QTreeWidg
 def _conflict_group(tree: QTreeWidget, waiting: list[Action]) -> None:
     if not waiting:
         return
-    group = QTreeWidgetItem(tree, [f"Changed on both sides: you decide ({len(waiting)})"])
+    group = QTreeWidgetItem(tree, [translate(
+        "PlanView", "Changed on both sides: you decide ({n})").format(n=len(waiting))])
     group.setFirstColumnSpanned(True)
     for action in waiting:
-        names = ", ".join(n.replace("_", " ") for n in getattr(action, "conflict", ()))
-        QTreeWidgetItem(group, ["Conflict", title_text(action),
-                                f"Both changed {names}; the collision dialog will ask"])
+        names = field_names(getattr(action, "conflict", ()))
+        QTreeWidgetItem(group, [translate("PlanView", "Conflict"), action_title(action),
+                                translate("PlanView", "Both changed {fields}; the collision "
+                                          "dialog will ask").format(fields=names)])
     group.setExpanded(True)
 
 

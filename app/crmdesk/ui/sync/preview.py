@@ -10,15 +10,19 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from crmdesk.sync.actions import Action
 from crmdesk.ui.look import plain_label
 from crmdesk.ui.sync.plan_view import actions_tree, conflicts, counts_table, visible
 
-NOTHING_TO_DO = "Nothing to do: the calendar and the CRM agree."
-INTRO = ("Nothing has been changed yet. This is what Synchronize would do now; "
-         "press Synchronize now to go ahead, or Close to leave everything as it is.")
+NOTHING_TO_DO = QT_TRANSLATE_NOOP("PreviewDialog",
+                                  "Nothing to do: the calendar and the CRM agree.")
+INTRO = QT_TRANSLATE_NOOP("PreviewDialog",
+                          "Nothing has been changed yet. This is what Synchronize would do now; "
+                          "press Synchronize now to go ahead, or Close to leave everything as "
+                          "it is.")
 
 
 class PreviewDialog(QDialog):
@@ -26,15 +30,15 @@ class PreviewDialog(QDialog):
 
     def __init__(self, actions: Sequence[Action], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Preview of the next Synchronize")
+        self.setWindowTitle(self.tr("Preview of the next Synchronize"))
         self.actions = visible(actions) + conflicts(actions)
-        self.intro = plain_label(INTRO if self.actions else NOTHING_TO_DO, wrap=True,
+        self.intro = plain_label(self.tr(INTRO if self.actions else NOTHING_TO_DO), wrap=True,
                                  name="previewIntro")
         self.counts = counts_table(self.actions)
         self.tree = actions_tree(self.actions, "previewList")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.sync_button = self.buttons.addButton(
-            "Synchronize now", QDialogButtonBox.ButtonRole.AcceptRole)
+            self.tr("Synchronize now"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.sync_button.setObjectName("previewSync")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)

@@ -14,7 +14,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+from PySide6.QtCore import (QT_TRANSLATE_NOOP, QCoreApplication, QObject, QThreadPool, QTimer,
+                            Signal)
 
 from crmdesk.errors import Cancelled
 from crmdesk.sync.report import CancelToken, Progress, SyncReport
@@ -22,6 +23,23 @@ from crmdesk.ui.api import GuiService
 from crmdesk.ui.tasks import TaskRunner
 
 POLL_MS = 100
+
+# The phases a sync reports: the runner's own two, then the engine's and the
+# service's (English, from the Qt-free core); the GUI shows them translated.
+STARTING = QT_TRANSLATE_NOOP("SyncPhase", "Starting")
+CANCELLING = QT_TRANSLATE_NOOP("SyncPhase", "Cancelling")
+CORE_PHASES = (
+    QT_TRANSLATE_NOOP("SyncPhase", "Signing in to the CRM"),
+    QT_TRANSLATE_NOOP("SyncPhase", "Finding the calendar"),
+    QT_TRANSLATE_NOOP("SyncPhase", "Reading the calendar"),
+    QT_TRANSLATE_NOOP("SyncPhase", "Reading the CRM"),
+    QT_TRANSLATE_NOOP("SyncPhase", "Applying changes"),
+)
+
+
+def phase_text(phase: str) -> str:
+    """A progress phase in the rep's language (an unlisted one shows as it is)."""
+    return QCoreApplication.translate("SyncPhase", phase) if phase else ""
 
 
 class Mode(StrEnum):
@@ -47,7 +65,7 @@ class SyncRunner(QObject):
         self._pool.setMaxThreadCount(1)
         self._runner = TaskRunner(self._pool, self)
         self._token: CancelToken | None = None
-        self._latest = Progress(phase="Starting")
+        self._latest = Progress(phase=STARTING)
         self.mode = Mode.SYNC
         self.automatic = False           # the last job was started by the auto-sync timer
         self._timer = QTimer(self, interval=POLL_MS)
@@ -83,7 +101,7 @@ class SyncRunner(QObject):
         self._token = token
         self.mode = mode
         self.automatic = automatic
-        self._latest = Progress(phase="Starting")
+        self._latest = Progress(phase=STARTING)
         self._runner.run(lambda: job(token), self._on_result, self._on_error)
         self._timer.start()
         self.started.emit()
@@ -94,7 +112,7 @@ class SyncRunner(QObject):
         """Ask the running job to stop at its next step."""
         if self._token is not None:
             self._token.cancel()
-            self._latest = Progress(phase="Cancelling", done=self._latest.done,
+            self._latest = Progress(phase=CANCELLING, done=self._latest.done,
                                     total=self._latest.total)
             self.progressed.emit(self._latest)
 
