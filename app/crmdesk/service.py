@@ -172,15 +172,16 @@ class AppService:
         same: a kept Tryton session saves a sign-in per sync (issue 7), and a
         session the server ended is signed in again once (crm.tryton_rpc)."""
         crm, cal = self.settings.crm, self.settings.calendar
-        key = (astuple(crm), get_password("crm", crm.url, crm.username),
-               astuple(cal), get_password("calendar", cal.url, cal.username))
+        crm_password = get_password("crm", crm.url, crm.username)
+        cal_password = get_password("calendar", cal.url, cal.username)
+        key = (astuple(crm), crm_password, astuple(cal), cal_password)
         with self._lock:
             if self._kept is not None and self._kept[0] == key:
                 return self._kept[1], self._kept[2]
             old, self._kept = self._kept, None
         if old is not None:
             _close_quietly(old[1], old[2])
-        made = (self.make_crm(), self.make_calendar())
+        made = (self.make_crm(password=crm_password), self.make_calendar(password=cal_password))
         with self._lock:
             self._kept = (key, *made)
         return made
@@ -366,7 +367,8 @@ class AppService:
                              settings=self.settings.sync, renderer=IcalRenderer(),
                              uid_namespace=_namespace(self.settings), progress=progress,
                              cancel=cancel, dry_run=dry_run,
-                             allow_mass_delete=allow_mass_delete, checkpoint=checkpoint)
+                             allow_mass_delete=allow_mass_delete, checkpoint=checkpoint,
+                             zone=rep_zone(self.settings.sync.time_zone))
             return engine.run(job)
         finally:
             store.close()

@@ -20,11 +20,12 @@ from crmdesk.model import Reference
 from crmdesk.model.activity import normalize_fields
 from crmdesk.pim import ical
 from crmdesk.service import AppService
-from crmdesk.settings import Priority, Profile, Settings
+from crmdesk.settings import Profile
 from crmdesk.store import Store
 from crmdesk.sync.report import SyncReport
 from crmdesk.ui.mainwindow import MainWindow
 from crmdesk.ui.tasks import wait_for_all
+from tests.fixtures.profile import configure
 
 WAIT_MS = 10_000
 SYNC_MS = 60_000
@@ -60,20 +61,6 @@ def seed_references(profile: Profile, refs: list[Reference]) -> None:
         store.replace_refs(refs)
     finally:
         store.close()
-
-
-def configure(service: AppService, caldav: Any, server: Any, rep: Any,
-              priority: Priority = Priority.ASK) -> None:
-    """Point `service` at the real test servers, passwords in the keyring."""
-    settings = Settings()
-    settings.crm.url, settings.crm.database = server.url, server.database
-    settings.crm.username = rep.login
-    settings.calendar.url, settings.calendar.username = caldav.url, caldav.username
-    settings.calendar.calendar = caldav.calendar_url
-    settings.calendar.ca_bundle = caldav.server.ca_bundle or ""
-    settings.sync.priority = priority
-    service.save_settings(settings, crm_password=rep.password,
-                          calendar_password=caldav.password)
 
 
 @pytest.fixture

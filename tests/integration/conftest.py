@@ -15,7 +15,8 @@ from crmdesk.model import CrmRecord, NativeItem
 from crmdesk.model.activity import normalize_fields
 from crmdesk.pim import ical
 from crmdesk.service import AppService
-from crmdesk.settings import Priority, Profile, Settings
+from crmdesk.settings import Priority, Profile
+from tests.fixtures.profile import configure
 
 
 def soon(days: int = 3, hour: int = 9) -> datetime:
@@ -86,14 +87,8 @@ class Rep:
 
 def make_rep(tmp_path: Path, caldav: Any, server: Any, rep: Any,
              priority: Priority = Priority.ASK) -> Rep:
-    settings = Settings()
-    settings.crm.url, settings.crm.database = server.url, server.database
-    settings.crm.username = rep.login
-    settings.calendar.url, settings.calendar.username = caldav.url, caldav.username
-    settings.calendar.calendar = caldav.calendar_url
-    settings.sync.priority = priority
     app = AppService(Profile.at(tmp_path))
-    app.save_settings(settings, crm_password=rep.password, calendar_password=caldav.password)
+    configure(app, caldav, server, rep, priority)
     return Rep(app=app, caldav=caldav, crm=rep.connector)
 
 

@@ -12,6 +12,8 @@ from datetime import date, datetime, time, timezone
 from enum import StrEnum
 from typing import Any, Mapping
 
+from crmdesk.model.series import repeat_from_value, repeat_to_json
+
 
 class DisplayIn(StrEnum):
     CALENDAR = "calendar"
@@ -149,7 +151,6 @@ def _normalize_one(name: str, value: Any, all_day: bool) -> Any:
         return tuple(sorted({int(v) for v in (value or ())}))
     if name == "repeat":
         # A series as the CRM holds it (rules 16 and 17): see model.series.
-        from crmdesk.model.series import repeat_from_value
         return repeat_from_value(value)
     raise KeyError(name)
 
@@ -172,7 +173,6 @@ def fields_to_json(fields: Mapping[str, Any]) -> dict[str, Any]:
         elif isinstance(value, StrEnum):
             out[name] = str(value)
         elif name == "repeat":
-            from crmdesk.model.series import repeat_to_json
             out[name] = repeat_to_json(value)
         else:
             out[name] = value

@@ -9,14 +9,14 @@ the rep wrote (when the CRM can't hold it whole, rule 16), or no series.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone, tzinfo
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from crmdesk.model.recurrence import (CrmRepeat, NativeSeries, RepeatType, Start,
-                                      crm_to_native, native_exdates, native_to_crm,
-                                      start_from_crm)
+from crmdesk.model.recurrence import (NO_REPEAT_EXTRA, CrmRepeat, NativeSeries, RepeatType,
+                                      Start, crm_to_native, native_exdates, native_to_crm)
 
 UTC = timezone.utc
 
@@ -72,7 +72,6 @@ def zone_named(name: str) -> tzinfo:
 
 
 def series_to_json(series: NativeSeries | None) -> str:
-    import json
     if series is None:
         return ""
     rrule = series.rrule if isinstance(series.rrule, str) or series.rrule is None else None
@@ -83,7 +82,6 @@ def series_to_json(series: NativeSeries | None) -> str:
 
 
 def series_from_json(text: str) -> NativeSeries | None:
-    import json
     if not text:
         return None
     data = json.loads(text)
@@ -133,7 +131,6 @@ class NativeView:
 def view_native(series: NativeSeries, zone: tzinfo, today: date,
                 future_days: int) -> NativeView:
     if series.zone is None:
-        from dataclasses import replace
         series = replace(series, zone=zone)
     mapping = native_to_crm(series, today=today, future_days=future_days,
                             overridden=series.overridden)
@@ -152,7 +149,6 @@ def write_for(repeat: CrmRepeat | None, series: NativeSeries | None, exact: bool
     if repeat is None:
         return NO_SERIES
     if series is not None and series.rrule and not exact:
-        from dataclasses import replace
         if series.zone is None:
             series = replace(series, zone=zone)
         return SeriesWrite(rrule=None, exdates=native_exdates(series, repeat,
@@ -162,18 +158,12 @@ def write_for(repeat: CrmRepeat | None, series: NativeSeries | None, exact: bool
     return SeriesWrite(rrule=native.text, exdates=tuple(native.exdates))
 
 
-def dtstart_for_new(planned_start: datetime, all_day: bool, zone: tzinfo) -> Start:
-    """DTSTART of a series the CRM gives the calendar: in the rep's zone."""
-    return start_from_crm(planned_start, all_day, zone)
-
-
 def zone_key(zone: tzinfo) -> str:
     return getattr(zone, "key", "") if zone is not UTC else ""
 
 
 def crm_values(fields: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """Split `fields` into plain fields and the CRM's repeating columns."""
-    from crmdesk.model.recurrence import NO_REPEAT_EXTRA
     rest = {k: v for k, v in fields.items() if k != "repeat"}
     if "repeat" not in fields:
         return rest, {}

@@ -61,6 +61,11 @@ Replan = Callable[[int], list[Action]]
 
 
 def apply(actions: Sequence[Action], ctx: Context, replan: Replan, cancel: CancelToken) -> None:
+    # Notes change nothing: they go to the report first, so that a replan
+    # after a create (which makes a fresh action list) can't drop them.
+    for note in (a for a in actions if isinstance(a, Note)):
+        _note(note, ctx)
+    actions = [a for a in actions if not isinstance(a, Note)]
     created = create_crm_batch([a for a in actions if isinstance(a, CreateCrm)], ctx)
     try:
         for proxy_id, group in groupby(actions, key=lambda a: a.proxy_id):
@@ -69,7 +74,7 @@ def apply(actions: Sequence[Action], ctx: Context, replan: Replan, cancel: Cance
                 return
             todo = list(group)
             if proxy_id in created:       # the batch made or linked its record
-                todo = [a for a in todo if isinstance(a, Note)] + replan(proxy_id)
+                todo = replan(proxy_id)
             apply_group(proxy_id, todo, ctx, replan)
             ctx.on_step()
     finally:

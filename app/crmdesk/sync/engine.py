@@ -11,14 +11,13 @@ import json
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from typing import Any, Callable, Iterator, Mapping
 
 from crmdesk.crm.base import Connector
 from crmdesk.model import Identity, NativeItem, Origin
 from crmdesk.pim.base import CalendarClient
 from crmdesk.settings.model import SyncSettings
-from crmdesk.settings.zone import rep_zone
 from crmdesk.errors import MassDeleteBlocked
 from crmdesk.sync.actions import Action, DeleteCrm, DeleteNative
 from crmdesk.sync.apply import Context, Renderer, apply
@@ -46,6 +45,7 @@ class Job:
     dry_run: bool = False
     allow_mass_delete: bool = False     # the rep confirmed the plan the guard showed
     checkpoint: Callable[[str], None] = lambda where: None   # see apply.Context
+    zone: tzinfo = timezone.utc         # the rep's zone (settings.zone.rep_zone)
 
 
 def run(job: Job) -> tuple[SyncReport, list[Action]]:
@@ -127,7 +127,7 @@ def _world(job: Job, identity: Identity, now: datetime, touched: Touched,
            same_scope: bool) -> World:
     """The whole store, or only what may need work when nothing else moved."""
     store = job.store
-    zone = rep_zone(job.settings.time_zone)
+    zone = job.zone
     if touched.full or not same_scope:
         return World(store.proxies(), store.mirror_all(), identity, job.settings, now,
                       job.uid_namespace, zone=zone)

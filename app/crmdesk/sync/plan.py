@@ -8,17 +8,17 @@ half way leaves states that the next plan finishes from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Callable, Mapping, Sequence
 
 from crmdesk.model import (CRM_ONLY_FIELDS, NATIVE_FIELDS, DisplayIn, Fields, Identity,
                            NativeItem, Origin, ProxyRow, component_for)
 from crmdesk.model.activity import ActivityType, with_defaults
 from crmdesk.model import Status
-from crmdesk.model.recurrence import CrmRepeat
-from crmdesk.model.series import (NativeView, SeriesWrite, dtstart_for_new, view_native,
-                                  write_for, zone_key)
+from crmdesk.model.recurrence import CrmRepeat, start_from_crm
+from crmdesk.model.series import (NO_SERIES, NativeView, SeriesWrite, view_native, write_for,
+                                  zone_key)
 from crmdesk.settings.model import DeletePolicy, SyncSettings
 from crmdesk.sync.actions import (Action, CreateCrm, CreateFollowUp, CreateNative, DeleteCrm,
                                   DeleteNative, Detach, DropProxy, LeaveTeam, LinkNative,
@@ -152,10 +152,8 @@ def plan_proxy(world: World, proxy: ProxyRow, linked: set[str] | None = None) ->
     if proxy.crm is None:
         if native is None:
             return [DropProxy(proxy.id, title, reason="its calendar item is gone")]
-        # Notes first: a create is followed by a fresh plan of the item.
-        return [*_series_notes(world, proxy, native, title),
-                CreateCrm(proxy.id, title, uid=native.uid, fields=_local(world, proxy, native),
-                          organizer=native.organizer)]
+        return [CreateCrm(proxy.id, title, uid=native.uid, fields=_local(world, proxy, native),
+                          organizer=native.organizer), *_series_notes(world, proxy, native, title)]
     if native is None and proxy.href is None and not proxy.native_pending:
         if linked is None:
             linked = (world.linked_hrefs() if world.linked_hrefs
@@ -370,20 +368,19 @@ def _series_write(world: World, native: NativeItem | None, agreed: Fields) -> Se
         return None
     start = agreed.get("planned_start")
     if repeat is None or start is None:
-        return write_for(None, series, True, date.min, world.zone)
-    zone = world.zone
-    if series is not None and isinstance(series.dtstart, datetime) \
-            and series.dtstart.tzinfo is not None:
-        zone = series.dtstart.tzinfo
-    dtstart = dtstart_for_new(start, agreed.get("all_day", False), zone)
-    if series is not None and isinstance(series.dtstart, datetime) \
-            and series.dtstart.tzinfo is None:
-        dtstart = dtstart.replace(tzinfo=None) if isinstance(dtstart, datetime) else dtstart
+        return NO_SERIES
+    # DTSTART as the item writes it: in its own zone, floating, or (a new item)
+    # in the rep's zone.
+    written = series.dtstart if series is not None else None
+    zoned = isinstance(written, datetime) and written.tzinfo is not None
+    zone = written.tzinfo if zoned else world.zone
+    floating = isinstance(written, datetime) and not zoned
+    dtstart = start_from_crm(start, agreed.get("all_day", False), zone, floating=floating)
     view = series_view(world, native)
     exact = view is None or view.exact or not view.holdable
     write = write_for(repeat, series, exact, dtstart, zone)
     if native is None and not agreed.get("all_day"):
-        return SeriesWrite(write.rrule, write.exdates, tzid=zone_key(zone))
+        return replace(write, tzid=zone_key(zone))
     return write
 
 

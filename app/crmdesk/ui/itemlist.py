@@ -57,6 +57,26 @@ class EmptyStack(QStackedWidget):
 Column = tuple[str, Callable[[ItemView], str]]
 
 
+def list_tree(labels: list[str], stretch: int) -> QTreeWidget:
+    """A flat, single-selection list whose column `stretch` takes the room."""
+    tree = QTreeWidget()
+    tree.setHeaderLabels(labels)
+    tree.setRootIsDecorated(False)
+    tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    tree.header().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    tree.header().setStretchLastSection(False)
+    return tree
+
+
+def fill_with_stack(owner: QWidget, tree: QTreeWidget) -> EmptyStack:
+    """`tree` in an EmptyStack filling `owner`."""
+    stack = EmptyStack(tree)
+    layout = QVBoxLayout(owner)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(stack)
+    return stack
+
+
 def fit_columns(tree: QTreeWidget, columns: Iterable[int]) -> None:
     """Size columns to their contents, but never wider than MAX_COLUMN."""
     for col in columns:
@@ -108,19 +128,11 @@ class ItemList(QWidget):
         self._generation = 0
         self._columns = columns
         self._empty_text = empty_text
-        self.tree = QTreeWidget()
-        self.tree.setRootIsDecorated(False)
+        self.tree = list_tree([self.tr(name) for name, _ in columns], stretch=0)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setHeaderLabels([self.tr(name) for name, _ in columns])
-        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.tree.header().setStretchLastSection(False)
         self.tree.itemSelectionChanged.connect(self._on_selection)
-        self.stack = EmptyStack(self.tree)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.stack)
+        self.stack = fill_with_stack(self, self.tree)
         self.stack.show_message(self.tr("Loading\u2026"))
 
     def set_items(self, items: list[ItemView]) -> None:

@@ -6,11 +6,10 @@ from datetime import date
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QBrush, QFont
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QTreeWidgetItem, QWidget
 
 from crmdesk.service_types import ItemView
-from crmdesk.ui.itemlist import KEY_ROLE, EmptyStack, fit_columns
+from crmdesk.ui.itemlist import KEY_ROLE, fill_with_stack, fit_columns, list_tree
 from crmdesk.ui.look import all_day_dates, local, look, title_text
 
 
@@ -47,20 +46,12 @@ class AgendaView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.tree = QTreeWidget()
-        self.tree.setHeaderLabels([self.tr("Time"), self.tr("Title"), self.tr("Location"),
-                                   self.tr("CRM")])
-        self.tree.setRootIsDecorated(False)
+        self.tree = list_tree([self.tr("Time"), self.tr("Title"), self.tr("Location"),
+                               self.tr("CRM")], stretch=1)
         self.tree.setItemsExpandable(False)
         self.tree.setIndentation(14)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.tree.header().setStretchLastSection(False)
         self.tree.itemSelectionChanged.connect(self._on_selection)
-        self.stack = EmptyStack(self.tree)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.stack)
+        self.stack = fill_with_stack(self, self.tree)
 
     def set_items(self, items: list[ItemView], empty_text: str) -> None:
         self.tree.blockSignals(True)
