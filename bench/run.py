@@ -22,12 +22,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:          # `python bench/run.py` as well as `-m bench.run`
     sys.path.insert(0, str(ROOT))
 
-from bench import engine, scenarios  # noqa: E402
+from bench import engine, picker, scenarios  # noqa: E402
 from bench.env import BenchEnv, log, versions  # noqa: E402
 from bench.results import (FAIL, INFO, PASS, Results, Row, git_commit,  # noqa: E402
                            judge, machine, now_text)
 
-SCENARIOS = ("c2k", "k2c", "corr", "engine", "gui")
+SCENARIOS = ("c2k", "k2c", "corr", "engine", "gui", "picker")
 # "Grows linearly": the cost per item at the largest size may be at most this
 # multiple of the cost per item at the smallest (SQLite's B-trees add a log factor).
 LINEAR = 2.0
@@ -45,7 +45,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--only", default=",".join(SCENARIOS),
                    help="scenario groups to run: c2k (CRM->calendar, no-change, one "
                         "change, 100 changes), k2c (calendar->CRM), corr (both sides full), "
-                        "engine, gui (week view, event-loop lag; offscreen Qt)")
+                        "engine, gui (week view, event-loop lag; offscreen Qt), picker "
+                        "(search as you type over 20,000 lookups records; no servers)")
     p.add_argument("--no-vdirsyncer", action="store_true", help="skip every vdirsyncer baseline")
     p.add_argument("--no-vdirsyncer-copy", action="store_true",
                    help="skip vdirsyncer's initial copy (as slow as the PUT floor)")
@@ -93,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if "engine" in args.groups:
             _guard("engine", failed, lambda: engine_section(res, args.engine_list, work))
+        if "picker" in args.groups:
+            _guard("picker", failed, lambda: picker.picker_section(res, work))
         if args.groups & {"c2k", "k2c", "corr", "gui"}:
             _guard("servers", failed, lambda: servers_section(args, res, work, failed))
     except KeyboardInterrupt:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # crmdesk's benchmark suite (issue 7): bash bench/run.sh [--quick] [--sizes 500,2000]
-#   [--write-results] [--no-vdirsyncer-copy] ...   (python -m bench.run --help)
+#   [--write-results] [--no-vdirsyncer-copy] [--only picker] ...   (python -m bench.run --help)
 # Uses $CRMDESK_VENV, else the active virtualenv, else .venv (made by
 # scripts/bootstrap.sh when missing); installs vdirsyncer (the baseline) into it.
 set -euo pipefail
@@ -17,6 +17,17 @@ fi
 PY="$VENV/bin/python"
 [ -x "$PY" ] || { echo "bench: no python in $VENV" >&2; exit 2; }
 
+# --only engine and/or picker need no servers and no baseline tool.
+only="" prev=""
+for arg in "$@"; do
+  case "$prev:$arg" in --only:*) only="$arg" ;; *:--only=*) only="${arg#--only=}" ;; esac
+  prev="$arg"
+done
+if [ -n "$only" ] && [ -z "$(echo "$only" | tr ',' '\n' | grep -vxE 'engine|picker')" ]; then
+  "$PY" -c "import crmdesk" || { echo "bench: $VENV lacks crmdesk" >&2; exit 2; }
+  export QT_QPA_PLATFORM=offscreen
+  exec "$PY" -m bench.run "$@"
+fi
 if ! "$PY" -c "import crmdesk, trytond, radicale" 2>/dev/null; then
   echo "bench: $VENV lacks crmdesk or its servers; run scripts/bootstrap.sh" >&2
   exit 2

@@ -77,9 +77,12 @@ def seed_crm(servers: DemoServers, week: date) -> None:
     admin.set_generic_owner(boss)
     accounts = {name: admin.create_account(name) for name in
                 ("ACME Corporation", "Globex", "Initech", "Umbrella Health", "Hooli")}
-    contacts = [admin.create_contact(name, email) for name, email in (
-        ("Wile E. Coyote", "wile@acme.example"), ("Hank Scorpio", "hank@globex.example"),
-        ("Bill Lumbergh", "bill@initech.example"), ("Alice Wong", "alice@umbrella.example"))]
+    people = (("Wile E. Coyote", "wile@acme.example", "ACME Corporation"),
+              ("Hank Scorpio", "hank@globex.example", "Globex"),
+              ("Bill Lumbergh", "bill@initech.example", "Initech"),
+              ("Alice Wong", "alice@umbrella.example", "Umbrella Health"))
+    contacts = [admin.create_contact(name, email, accounts[account])
+                for name, email, account in people]
     opp = admin.create_opportunity("Globex: 40 licences", accounts["Globex"], rep.employee_id)
     d = [week + timedelta(days=n) for n in range(5)]
 
@@ -130,12 +133,17 @@ def seed_calendar(servers: DemoServers, week: date) -> str:
     # Every working day at 09:00 local, open-ended: a series (issue 4).
     standup = SeriesWrite(rrule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
                           tzid=getattr(rep_zone(""), "key", ""))
+    # The lunch invites a known contact and an address the CRM doesn't know:
+    # once shared, the second waits in Sync issues for the rep (rule 13).
+    invited = {share_uid: ["hank@globex.example", "cfo.assistant@globex.example"]}
     for uid, comp, title, start, hours, where in items:
         series = standup if where == "STANDUP" else None
         fields = {"description": title, "planned_start": start,
                   "location": "" if series else where,
                   "planned_end": start + timedelta(hours=hours)}
-        icals.append(ical.render_new(uid, comp, fields, series=series))
+        icals.append(ical.render_new(uid, comp, fields, series=series,
+                                     organizer=REP_EMAIL if uid in invited else "",
+                                     attendees=[(a, "") for a in invited.get(uid, ())]))
     servers.radicale.seed(REP_LOGIN, REP_PASSWORD, servers.calendar_url, icals)
     return share_uid
 

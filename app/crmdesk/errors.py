@@ -30,6 +30,15 @@ class SettingsError(UserError):
         self.problem = problem
 
 
+class MailUnreadable(UserError):
+    """A file offered as an e-mail can't be shared; `problem` says why and what to do."""
+
+    def __init__(self, name: str, problem: str) -> None:
+        super().__init__(f"{name} can't be shared as an e-mail: {problem}")
+        self.name = name
+        self.problem = problem
+
+
 class AuthError(CrmDeskError):
     """The server refused the credentials."""
 

@@ -131,6 +131,9 @@ def _server(e: ServerError, translate: Translate) -> str:
 
 
 def _denied(e: AccessDenied, translate: Translate) -> str:
+    if e.server == "CalDAV":
+        return translate("Messages", "The calendar server did not allow this: {detail}."
+                         ).format(detail=e.detail)
     return translate("Messages", "The {server} did not allow this: {detail}. Ask your CRM "
                      "administrator for access.").format(server=_name(e.server, translate),
                                                          detail=e.detail)

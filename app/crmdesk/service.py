@@ -22,6 +22,9 @@ from crmdesk.settings.zone import rep_zone
 from crmdesk.pim import ical
 from crmdesk.pim.base import CalendarInfo
 from crmdesk.pim.caldav import CalDavClient
+from crmdesk.service_mail import MailService
+from crmdesk.service_refs import RefService
+from crmdesk.service_review import ReviewService
 from crmdesk.service_types import (ConflictView, ItemView, ProgressCallback, ShareState,
                                    Status)
 from crmdesk.settings import CalendarSettings, CrmSettings, Profile, Settings
@@ -64,12 +67,43 @@ class ServiceApi:
     set_links(key, account: int | None, opportunity: int | None,
               contacts: tuple[int, ...]) -> ItemView
     references(kind: str, text: str = "", limit: int = 50) -> list[Reference]
-        kind is "account", "contact" or "opportunity"; cached from the CRM.
+        kind is "account", "contact", "opportunity" or "employee"; cached from
+        the CRM; the closest match first (exact name, name prefix, word
+        prefix, substring, e-mail), complete before incomplete on ties.
+    update_reference(ref: Reference, name: str, email: str) -> Reference
+        Edit a complete contact or account in the CRM (network: off the GUI
+        thread; waits for a running sync); the cache takes the answer.
+        UserError for an incomplete record (read-only) or an empty name.
     crm_link(key) -> str | None        URL to open the activity in the CRM.
     conflicts() -> list[ConflictView]
     resolve(proxy_id, choices: dict[str, str]) -> None
         choices maps field -> "calendar" | "crm"; applied at the next sync.
     status() -> Status
+    review_items() -> list[ReviewView]
+        Attendee addresses of shared activities that the CRM could not resolve
+        to one employee or contact (rule 13), with the activity's title and
+        start, the reason in words and the records sharing the address.
+    review_count() -> int              how many review_items() lists.
+    pick_for_review(proxy_id, address, ref: Reference) -> None
+        The rep's choice (a contact or employee) for the address, used for
+        every activity that lists it; they are synced again at the next sync.
+    create_contact_for_review(proxy_id, address, name, email,
+                              account: int | None) -> Reference
+        Creates the contact in the CRM (network: call off the GUI thread),
+        then as pick_for_review.
+    dismiss_review(proxy_id, address) -> None
+        Leave the address unresolved on that activity; not listed again.
+    preview_email(path) -> MailPreview
+        Read an .eml file (MailUnreadable with words for what isn't one) and
+        say who is on it from the local caches: sender and recipients as
+        contacts / employees, direction (email_out when the rep or another
+        employee sent it), suggested accounts (of the contacts, the most
+        frequent first) and their opportunities, and `shared` when the mail's
+        Message-ID was shared before.  Local and quick.
+    share_email(preview, account: int | None, opportunity: int | None,
+                contacts: Sequence[int]) -> ItemView
+        Make the mail's activity (display_in communication), pending until
+        the next sync; a mail shared before gives back its activity instead.
     sync(progress: ProgressCallback, cancel: CancelToken) -> SyncReport
         The whole two-way sync; call from a worker thread only.
     """
@@ -80,14 +114,18 @@ class IcalRenderer:
     """The engine's Renderer, backed by pim.ical."""
 
     def render(self, uid: str, component: str, fields: dict,
-               series: SeriesWrite | None = None) -> str:
-        return ical.render_new(uid, component, fields, series=series)
+               series: SeriesWrite | None = None, link: str = "") -> str:
+        return ical.render_new(uid, component, fields, series=series, link=link)
 
-    def patch(self, raw: str, changes: dict, series: SeriesWrite | None = None) -> str:
-        return ical.patch(raw, changes, series)
+    def patch(self, raw: str, changes: dict, series: SeriesWrite | None = None,
+              link: str | None = None) -> str:
+        return ical.patch(raw, changes, series, link)
+
+    def unscheduled(self, raw: str) -> str:
+        return ical.unscheduled(raw)
 
 
-class AppService:
+class AppService(ReviewService, RefService, MailService):
     """Implements ServiceApi over one profile."""
 
     def __init__(self, profile: Profile) -> None:
@@ -276,9 +314,6 @@ class AppService:
         if result is None:
             raise UserError("The item is no longer in the calendar.")
         return result
-
-    def references(self, kind: str, text: str = "", limit: int = 50) -> list[Reference]:
-        return self.store.search_refs(kind, text, limit)
 
     def crm_link(self, key: str) -> str | None:
         _, proxy = self._resolve(key)

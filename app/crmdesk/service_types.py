@@ -73,3 +73,16 @@ class Status:
 
 
 ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    """One attendee address of a shared activity that the CRM could not
+    resolve to exactly one employee or contact (rule 13)."""
+
+    proxy_id: int
+    title: str
+    start: datetime | None           # aware; local conversion is the UI's job
+    address: str
+    reason: str                      # in words, e.g. "3 CRM records have this address."
+    candidates: tuple[Reference, ...] = ()   # the records that share the address

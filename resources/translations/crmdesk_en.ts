@@ -489,6 +489,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>E-mail not readable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Can&apos;t do that</source>
         <translation type="unfinished"></translation>
     </message>
@@ -954,6 +958,33 @@ It holds the logs, the last sync reports and the settings, without passwords. At
     </message>
 </context>
 <context>
+    <name>MailShare</name>
+    <message>
+        <source>Share E-mail…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Share an e-mail saved as an .eml file with the CRM (or drop the file on this window)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Share E-mail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E-mail files (*.eml)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The e-mail can&apos;t be shared.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Preview</source>
@@ -1162,6 +1193,10 @@ It holds the logs, the last sync reports and the settings, without passwords. At
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The calendar server did not allow this: {detail}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The {server} did not allow this: {detail}. Ask your CRM administrator for access.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1211,6 +1246,37 @@ It holds the logs, the last sync reports and the settings, without passwords. At
     </message>
     <message>
         <source>No system keyring is available on this computer, so crmdesk keeps passwords only until it closes and asks for them again next time. They are never written to disk. To have them remembered, install and unlock a keyring (e.g. GNOME Keyring or KWallet).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NewContactDialog</name>
+    <message>
+        <source>New contact</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(no account)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E-mail:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Account:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The contact is created in the CRM now; the activity is linked to it at the next Synchronize.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1296,6 +1362,37 @@ It holds the logs, the last sync reports and the settings, without passwords. At
     </message>
     <message>
         <source>Password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PickContactDialog</name>
+    <message>
+        <source>Pick contact</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who is {address}?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CRM records with this address:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(choose a contact)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Or search all contacts:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search contacts:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The choice is used for every activity with this address and applied at the next Synchronize.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1410,6 +1507,37 @@ It holds the logs, the last sync reports and the settings, without passwords. At
     </message>
 </context>
 <context>
+    <name>ReferenceEditor</name>
+    <message>
+        <source>Edit contact</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>name@example.com</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E-mail:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved in the CRM at once; other users see the change there.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The change was not saved in the CRM.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ReferencePicker</name>
     <message>
         <source>Type to search accounts</source>
@@ -1424,7 +1552,51 @@ It holds the logs, the last sync reports and the settings, without passwords. At
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>No account matches “{text}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No contact matches “{text}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No opportunity matches “{text}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No accounts yet: they are fetched from the CRM at the next Synchronize</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No contacts yet: they are fetched from the CRM at the next Synchronize</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No opportunities yet: they are fetched from the CRM at the next Synchronize</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(read-only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Referenced only: not one of your accounts. Read-only in crmdesk.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>(none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a record first, then edit its name or e-mail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change the name or e-mail of {name} in the CRM</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1583,6 +1755,93 @@ To start again, enter the passwords in Connection settings and Synchronize.</sou
     </message>
 </context>
 <context>
+    <name>ReviewSection</name>
+    <message>
+        <source>contact</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>employee</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>These invitees could not be matched to one contact or employee in the CRM. Pick who they are, create a new contact, or dismiss them; the activity is updated at the next Synchronize.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{record} ({kind})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>People to review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pick contact…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New contact…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leave this address unmatched on this activity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Activity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>People to review ({n})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nobody is left to review.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The address was not dismissed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The choice was not saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Creating the contact in the CRM…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The contact was not created.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The people to review could not be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ServerPage</name>
     <message>
         <source>The connection test failed: correct the details above and press Next again.</source>
@@ -1676,6 +1935,129 @@ To start again, enter the passwords in Connection settings and Synchronize.</sou
     </message>
 </context>
 <context>
+    <name>ShareEmailDialog</name>
+    <message>
+        <source>From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cc</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Share E-mail with the CRM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(no subject)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ticked contacts are linked to the activity.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No date in the e-mail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Date:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Direction:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attachments:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outbound — sent by you or a colleague</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Inbound — received from outside the company</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This e-mail is already shared with the CRM ({state}): the CRM keeps one activity per e-mail. To change its account, opportunity or contacts, use its share bar in Activities.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In the CRM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Contact: {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You ({name})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Employee: {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{count} contacts have this address:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not in the CRM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The e-mail has no text.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Account:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opportunity:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show in Activities</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Also suggested:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use this one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The e-mail was not shared.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ShareState</name>
     <message>
         <source>Not shared</source>
@@ -1733,6 +2115,10 @@ To start again, enter the passwords in Connection settings and Synchronize.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Add a link to the CRM activity at the end of shared items&apos; descriptions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source> minutes</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1742,6 +2128,18 @@ To start again, enter the passwords in Connection settings and Synchronize.</sou
     </message>
     <message>
         <source>Synchronize automatically every:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. jane@example.com, j.doe@home.example</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your e-mail addresses:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Besides the ones the CRM knows. Meetings you organize from these are yours.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1782,6 +2180,14 @@ To start again, enter the passwords in Connection settings and Synchronize.</sou
     </message>
     <message>
         <source>Every {low} minutes at the most often, or Never.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your e-mail addresses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“{address}” is not an e-mail address.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

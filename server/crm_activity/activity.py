@@ -3,7 +3,9 @@
 Field names are the contract with crmdesk's connector (crmdesk.crm.tryton):
 change them only together.  Deletes leave tombstones (tombstone.py); the RPC
 methods crmdesk calls are in sync.py.  ``exceptions`` holds the excluded
-occurrence dates of a series as ISO dates (YYYY-MM-DD), one per line.
+occurrence dates of a series as ISO dates (YYYY-MM-DD), one per line;
+``attendees`` the calendar item's invitee addresses, one per line.  The
+lookups crmdesk's pickers and attendee resolution use are in lookups.py.
 """
 
 import datetime as dt
@@ -15,6 +17,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction, without_check_access
 
+from .lookups import LookupsMixin
 from .sync import SyncMixin
 
 TYPES = [
@@ -37,7 +40,7 @@ REPEATING_TYPES = [
     ]
 
 
-class Activity(SyncMixin, ModelSQL, ModelView):
+class Activity(LookupsMixin, SyncMixin, ModelSQL, ModelView):
     __string__ = "CRM Activity"
     __name__ = 'crm.activity'
     _rec_name = 'description'
@@ -60,6 +63,14 @@ class Activity(SyncMixin, ModelSQL, ModelView):
     contacts = fields.Many2Many(
         'crm.activity-party.party', 'activity', 'party', "Contacts")
     account = fields.Many2One('party.party', "Account", ondelete='SET NULL')
+    attendees = fields.Text(
+        "Attendees",
+        help="The calendar item's invitee addresses, one per line, "
+        "kept even when no employee or contact has them.")
+    message_id = fields.Char(
+        "Message-ID",
+        help="The normalized Message-ID of a shared e-mail: the same mail "
+        "shared by several reps is one activity.")
     integration_id = fields.Char(
         "Integration ID", help="The UID of the calendar item.")
     origin = fields.Selection(ORIGINS, "Origin", required=True)
@@ -79,6 +90,10 @@ class Activity(SyncMixin, ModelSQL, ModelView):
     series = fields.Many2One(
         'crm.activity', "Series", ondelete='CASCADE',
         help="The repeating activity this occurrence was moved out of.")
+    recurrence_id = fields.DateTime(
+        "Recurrence ID",
+        help="The original start of the occurrence of the series "
+        "that this activity replaces.")
 
     @classmethod
     def __setup__(cls):
@@ -87,6 +102,7 @@ class Activity(SyncMixin, ModelSQL, ModelView):
         cls._sql_indexes.update({
                 Index(table, (table.integration_id, Index.Equality())),
                 Index(table, (table.owner, Index.Equality())),
+                Index(table, (table.message_id, Index.Equality())),
                 })
         cls._order.insert(0, ('planned_start', 'DESC NULLS FIRST'))
 

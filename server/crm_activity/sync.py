@@ -5,8 +5,9 @@
 never needs a second request to re-read what it wrote; ``leave_team`` lets a
 rep take herself off a team although she can't see the activity afterwards,
 and ``join_shared`` puts her on the team of an activity she can't see yet
-(another rep's copy of a meeting she was invited to).  Every other method
-runs with the caller's access rights and record rules.
+(another rep's copy of a meeting she was invited to), as ``sync_create``
+does for an e-mail another rep shared already (same Message-ID).  Every
+other method runs with the caller's access rights and record rules.
 """
 
 import datetime as dt
@@ -14,6 +15,7 @@ import datetime as dt
 from sql import Select
 from sql.functions import CurrentTimestamp
 
+from trytond import backend
 from trytond.config import config
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
@@ -29,7 +31,8 @@ SYNC_FIELDS = (
     'planned_end', 'all_day', 'status', 'priority', 'location', 'owner',
     'employees', 'contacts', 'account', 'integration_id', 'origin',
     'needs_review', 'review_reason', 'repeating', 'repeating_type',
-    'repeating_expires', 'exceptions', 'series', 'company',
+    'repeating_expires', 'exceptions', 'series', 'company', 'attendees',
+    'message_id', 'recurrence_id',
     )
 META_FIELDS = ('_timestamp', 'create_date', 'write_date')
 TEAM_FIELDS = ('employees', 'contacts')
@@ -75,9 +78,10 @@ class SyncMixin:
     def sync_rows(cls, records):
         "Rows of `records`: sync fields, id, _timestamp and the dates"
         rows = cls.read(
-            [r.id for r in records], cls.sync_fields() + list(META_FIELDS))
-        order = {r.id: i for i, r in enumerate(records)}
-        return sorted(rows, key=lambda row: order[row['id']])
+            sorted({r.id for r in records}),
+            cls.sync_fields() + list(META_FIELDS))
+        by_id = {row['id']: row for row in rows}
+        return [dict(by_id[r.id]) for r in records]
 
     @classmethod
     def changes(cls, since=None):
@@ -115,10 +119,71 @@ class SyncMixin:
     def sync_create(cls, vlist):
         """Create activities and return their rows, in order.
 
-        `employees` and `contacts` are plain lists of ids.
+        `employees` and `contacts` are plain lists of ids.  A values dict
+        whose `message_id` an activity of the caller's company already has
+        (the same e-mail shared by another rep, looked up past the record
+        rules) creates nothing: the caller's employee joins that activity's
+        team, it gets the contacts of the values too, and its row takes that
+        position.  The same goes for a `message_id` repeated in `vlist`.
         """
-        vlist = [cls._team_actions(values, {}) for values in vlist]
-        return cls.sync_rows(cls.create(vlist))
+        Pool().get('ir.model.access').check(cls.__name__, 'create')
+        vlist = [_with_message_id(values) for values in vlist]
+        shared = cls._shared_mails(
+            {v['message_id'] for v in vlist if v.get('message_id')})
+        fresh, joins, seen = [], [], set()
+        for i, values in enumerate(vlist):
+            message_id = values.get('message_id')
+            if message_id and (message_id in shared or message_id in seen):
+                joins.append(i)
+            else:
+                seen.add(message_id)
+                fresh.append(i)
+        records = [None] * len(vlist)
+        created = cls.create([cls._team_actions(vlist[i], {}) for i in fresh])
+        for i, record in zip(fresh, created):
+            records[i] = record
+            if vlist[i].get('message_id'):
+                shared.setdefault(vlist[i]['message_id'], record)
+        for i in joins:
+            records[i] = cls._join_mail(
+                shared[vlist[i]['message_id']], vlist[i])
+        return cls.sync_rows(records)
+
+    @classmethod
+    def _shared_mails(cls, message_ids):
+        "The oldest activity of the caller's company per Message-ID"
+        User = Pool().get('res.user')
+        company = cls.default_company()
+        if not message_ids or company not in User.get_companies():
+            return {}
+        found = {}
+        with without_check_access():
+            for chunk in _slices(sorted(message_ids)):
+                for activity in cls.search([
+                            ('message_id', 'in', chunk),
+                            ('company', '=', company),
+                            ], order=[('id', 'ASC')]):
+                    found.setdefault(activity.message_id, activity)
+        return found
+
+    @classmethod
+    def _join_mail(cls, activity, values):
+        """Put the caller's employee on the team of `activity` and add the
+        contacts of `values`; write only when something changes."""
+        employee = cls._current_user().employee
+        with without_check_access():
+            activity = cls(activity.id)
+            changes = {}
+            team = {activity.owner.id} | {e.id for e in activity.employees}
+            if employee and employee.id not in team:
+                changes['employees'] = [('add', [employee.id])]
+            contacts = (set(_added_ids(values.get('contacts')))
+                - {c.id for c in activity.contacts})
+            if contacts:
+                changes['contacts'] = [('add', sorted(contacts))]
+            if changes:
+                cls.write([activity], changes)
+        return activity
 
     @classmethod
     def sync_write(cls, ids, values):
@@ -218,6 +283,35 @@ class SyncMixin:
                     and employee.id not in {e.id for e in found.employees}):
                 cls.write([found], {'employees': [('add', [employee.id])]})
         return cls.sync_rows([found])[0]
+
+
+def _slices(items):
+    "Lists of at most as many items as a query may hold parameters"
+    items = list(items)
+    size = max(1, backend.MAX_QUERY_PARAMS // 2)
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _with_message_id(values):
+    "A copy of `values` with its Message-ID trimmed (None when empty)"
+    values = dict(values)
+    if 'message_id' in values:
+        message_id = values['message_id']
+        values['message_id'] = (message_id.strip() or None
+            if isinstance(message_id, str) else None)
+    return values
+
+
+def _added_ids(value):
+    "The ids a Many2Many value (plain id list or actions) adds"
+    ids = []
+    for item in value or []:
+        if isinstance(item, (list, tuple)):
+            if item and item[0] in ('add', 'set') and len(item) > 1:
+                ids.extend(int(i) for i in item[1])
+        else:
+            ids.append(int(item))
+    return ids
 
 
 def _email(value):

@@ -25,6 +25,7 @@ ROW: dict[str, Any] = {
     "owner": 3, "employees": [3, 5], "contacts": [12], "account": 9, "integration_id": "u@x",
     "origin": "calendar", "needs_review": False, "review_reason": None, "repeating": False,
     "repeating_type": None, "repeating_expires": None, "exceptions": None, "series": None,
+    "attendees": "a@x.example\nb@x.example", "message_id": None, "recurrence_id": None,
     "company": 1, "create_date": datetime(2030, 1, 1, 8, 0), "write_date": None,
 }
 

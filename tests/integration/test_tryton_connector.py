@@ -200,8 +200,8 @@ def test_recurrence_and_review_travel_in_extra(tryton_rep: TrytonRep) -> None:
 
 def test_references_cover_the_pickers(tryton: TrytonEnv, tryton_rep: TrytonRep,
                                       tryton_admin: object) -> None:
-    contact, email = tryton.new_contact()
     account = tryton.new_account()
+    contact, email = tryton.new_contact(account=account)    # a contact of her account
     opportunity = tryton.admin.create_opportunity("Trucks", account, tryton_rep.employee_id)
     refs = tryton_rep.connector.references()
     kinds = {(r.kind, r.id) for r in refs}

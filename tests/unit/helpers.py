@@ -39,7 +39,7 @@ def proxy(pid: int = 1, *, uid: str | None = "u1", href: str | None = "/cal/u1.i
           record: CrmRecord | None = None, base: dict[str, Any] | None = None,
           origin: Origin = Origin.CALENDAR, **kw: Any) -> ProxyRow:
     local = {"type": "meeting", "display_in": "calendar", "account": None,
-             "opportunity": None, "contacts": ()}
+             "opportunity": None, "contacts": (), "message_id": ""}
     return ProxyRow(id=pid, uid=uid, href=href, native_pending=kw.pop("native_pending", False),
                     crm_id=record.id if record else None, crm=record,
                     crm_deleted=kw.pop("crm_deleted", False), origin=origin,

@@ -283,7 +283,8 @@ def test_render_new_refuses_incoherent_fields() -> None:
 
 # -- patch (property) ------------------------------------------------------
 
-EXTRAS = ("ATTENDEE;CN=Ann;PARTSTAT=ACCEPTED:mailto:ann@example.com", "SEQUENCE:4",
+EXTRAS = ("ATTENDEE;CN=Ann;PARTSTAT=ACCEPTED;SCHEDULE-AGENT=CLIENT:mailto:ann@example.com",
+                     "SEQUENCE:4",
           "X-MOZ-GENERATION:7", "CATEGORIES:Customer",
           "BEGIN:VALARM", "ACTION:DISPLAY", "DESCRIPTION:ring", "TRIGGER:-PT15M", "END:VALARM")
 BERLIN_TZ = "\r\n".join([
@@ -369,10 +370,12 @@ def test_patch_keeps_tzid_and_unknown_properties() -> None:
                                       "description": "moved"})
     assert "DTSTART;TZID=Europe/Berlin:20240702T080000" in out
     assert "DTEND;TZID=Europe/Berlin:20240702T094500" in out
-    for kept in ("ATTENDEE;CN=Ann;PARTSTAT=ACCEPTED:mailto:ann@example.com", "SEQUENCE:4",
-                 "X-MOZ-GENERATION:7", "CATEGORIES:Customer", "BEGIN:VALARM",
+    unfolded = out.replace("\r\n ", "")
+    # Rule 19: the kept attendee now carries SCHEDULE-AGENT=CLIENT.
+    for kept in ("ATTENDEE;CN=Ann;PARTSTAT=ACCEPTED;SCHEDULE-AGENT=CLIENT:mailto:ann@example.com",
+                 "SEQUENCE:4", "X-MOZ-GENERATION:7", "CATEGORIES:Customer", "BEGIN:VALARM",
                  "TRIGGER:-PT15M", "BEGIN:VTIMEZONE", "TZID:Europe/Berlin"):
-        assert kept in out
+        assert kept in unfolded
     event = Calendar.from_ical(out).walk("VEVENT")[0]
     assert event.decoded("DTSTAMP") > at(2025, 1, 1)
     assert "LAST-MODIFIED" in event

@@ -92,7 +92,28 @@ class Connector(Protocol):
         """
 
     def references(self) -> list[Reference]:
-        """Accounts, contacts, opportunities and employees for the pickers."""
+        """Accounts, contacts, opportunities and employees for the pickers.
+
+        Employees are the company's; accounts, contacts and opportunities are
+        the rep's, `complete` (within her filter: editable) or not (only
+        referred to by her records: read-only in crmdesk).
+        """
+
+    def resolve_addresses(self, addresses: Sequence[str]) -> dict[str, list[Reference]]:
+        """Rule 13: the employees and contacts that have each e-mail address.
+
+        Case-insensitive; keys are the addresses in normal form (lower case),
+        each mapped to its matches (kind "employee" or "contact"): [] when
+        unknown, more than one when ambiguous.
+        """
+
+    def create_contact(self, name: str, email: str, account: int | None) -> Reference:
+        """Create a contact with this e-mail address, working for `account`."""
+
+    def update_reference(self, kind: str, ref_id: int, name: str | None = None,
+                         email: str | None = None) -> Reference:
+        """Change the name and/or e-mail of a complete contact or account (kind
+        "contact" or "account"); AccessDenied for an incomplete one."""
 
     def record_url(self, record_id: int) -> str:
         """A URL that opens the activity in the CRM's own client."""

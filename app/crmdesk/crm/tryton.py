@@ -18,12 +18,14 @@ from urllib.parse import urlsplit
 
 from crmdesk import errors
 from crmdesk.crm.base import ChangeFeed, NewActivity
+from crmdesk.crm.tryton_people import references_from_lookups, reference_from_row, resolved_from
 from crmdesk.crm.tryton_rows import MODEL, record_from_row
 from crmdesk.crm.tryton_rpc import SERVER, TrytonRpc, decode_value, encode_value
 from crmdesk.retry import RetryPolicy
 from crmdesk.traffic import Traffic
 from crmdesk.transport import TlsOptions
 from crmdesk.model import COLUMN_FIELDS, CrmRecord, Fields, Identity, Reference
+from crmdesk.model.activity import norm_address, norm_addresses
 
 __all__ = ["TrytonConnector", "TrytonRpc", "decode_value", "encode_value",
            "record_from_row", "values_from_fields", "new_activity_values"]
@@ -33,7 +35,7 @@ __all__ = ["TrytonConnector", "TrytonRpc", "decode_value", "encode_value",
 WATERMARK_OVERLAP = timedelta(minutes=2)
 BATCH = 500          # ids per request: well under SQLite's bound-variable limit
 EXTRA_FIELDS = ("needs_review", "review_reason", "repeating", "repeating_type",
-                "repeating_expires", "exceptions", "series", "company")
+                "repeating_expires", "exceptions", "series", "company", "recurrence_id")
 _WRITABLE = frozenset(COLUMN_FIELDS) | frozenset(EXTRA_FIELDS) | {"owner", "employees"}
 _READ_ONLY = ("create_date", "write_date")  # in CrmRecord.extra, never sent
 _BOOLEANS = ("needs_review", "repeating")
@@ -57,8 +59,12 @@ def values_from_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
             days = sorted(d if isinstance(d, date) else date.fromisoformat(str(d))
                           for d in value or ())
             value = "\n".join(d.isoformat() for d in days) or None
-        elif name == "repeating_type":
+        elif name in ("repeating_type", "message_id"):
             value = value or None
+        elif name == "attendees":
+            value = "\n".join(norm_addresses(value)) or None
+        elif name == "recurrence_id" and isinstance(value, str):
+            value = datetime.fromisoformat(value)
         elif name == "repeating_expires" and isinstance(value, str):
             value = date.fromisoformat(value)
         elif name in ("all_day", *_BOOLEANS):
@@ -131,12 +137,20 @@ class TrytonConnector:
         emails: tuple[str, ...] = ()
         if employee:
             emails = self._employee_emails(int(employee))
+        company = prefs.get("company")
         self.identity = Identity(
             user_id=user_id or 0, login=self.rpc.username, name=str(prefs.get("name") or ""),
             employee_id=employee,
             employee_ids=tuple(e for e in prefs.get("employees") or () if _is_id(e)),
-            emails=emails)
+            emails=emails,
+            generic_owner=self._generic_owner(company) if _is_id(company) else None)
         return self.identity
+
+    def _generic_owner(self, company: int) -> int | None:
+        """The company's Generic Owner employee (rule 14)."""
+        rows = _dicts(self.rpc.model("company.company", "read", [company], ["crm_generic_owner"]))
+        owner = rows[0].get("crm_generic_owner") if rows else None
+        return owner if _is_id(owner) else None
 
     def _garbage(self, what: str) -> errors.ServerError:
         return errors.ServerError(SERVER, self.rpc.url, 200, f"unexpected answer to {what}")
@@ -303,31 +317,44 @@ class TrytonConnector:
         return record_from_row(row) if row else None
 
     def references(self) -> list[Reference]:
-        """Pickers' data; rows without a usable id or name are left out."""
-        employees = _named(self.rpc.model("company.employee", "search_read", [], 0, None,
-                                          [("id", "ASC")], ["rec_name", "party", "party.email"]))
-        companies = _dicts(self.rpc.model("company.company", "search_read", [], 0, None, None,
-                                          ["party"]))
-        skip = {e.get("party") for e in employees} | {c.get("party") for c in companies}
-        skip = {p for p in skip if _is_id(p)}
-        parties = _named(self.rpc.model("party.party", "search_read",
-                                        [("id", "not in", sorted(skip))], 0, None,
-                                        [("name", "ASC"), ("id", "ASC")], ["rec_name", "email"]))
-        refs = [Reference("employee", e["id"], e["rec_name"], _email(e.get("party.")))
-                for e in employees]
-        refs += [Reference("account", p["id"], p["rec_name"]) for p in parties]
-        refs += [Reference("contact", p["id"], p["rec_name"], _email(p))
-                 for p in parties if p.get("email")]
-        return refs + self._opportunities()
+        """The pickers' records in one request: the company's employees, and the
+        rep's accounts, contacts and opportunities, complete (hers: editable) or
+        incomplete (only referred to by her records: read-only)."""
+        refs = references_from_lookups(self._call("lookups"))
+        if refs is None:
+            raise self._garbage("lookups")
+        return refs
 
-    def _opportunities(self) -> list[Reference]:
-        try:
-            rows = self.rpc.model("sale.opportunity", "search_read", [], 0, None,
-                                  [("id", "ASC")], ["rec_name", "description", "party.rec_name"])
-        except (errors.ServerError, errors.AccessDenied):
-            return []  # sale_opportunity is optional on the server
-        return [Reference("opportunity", r["id"], str(r.get("description") or r["rec_name"]),
-                          detail=str(_party_name(r))) for r in _named(rows)]
+    def resolve_addresses(self, addresses: Sequence[str]) -> dict[str, list[Reference]]:
+        """Employees and contacts per e-mail address (any case), one request per
+        BATCH addresses; the keys are the addresses normalized (lower case)."""
+        wanted = sorted({a for a in (norm_address(x) for x in addresses) if a})
+        found: dict[str, list[Reference]] = {}
+        for chunk in _chunks(wanted, BATCH):
+            part = resolved_from(self._call("resolve_addresses", chunk), chunk)
+            if part is None:
+                raise self._garbage("resolve_addresses")
+            found.update(part)
+        return found
+
+    def create_contact(self, name: str, email: str, account: int | None) -> Reference:
+        """A new contact with this e-mail, working for `account` (one request)."""
+        row = self._call("create_contact", name, email, account)
+        return self._reference("contact", row, "create_contact")
+
+    def update_reference(self, kind: str, ref_id: int, name: str | None = None,
+                         email: str | None = None) -> Reference:
+        """Change the name and/or e-mail of one of the rep's contacts or accounts;
+        AccessDenied (with the server's words) for one that is not hers."""
+        values = {k: v for k, v in (("name", name), ("email", email)) if v is not None}
+        row = self._call("update_reference", kind, ref_id, values)
+        return self._reference(kind, row, "update_reference")
+
+    def _reference(self, kind: str, row: Any, what: str) -> Reference:
+        ref = reference_from_row(kind, row)
+        if ref is None:
+            raise self._garbage(what)
+        return ref
 
     def record_url(self, record_id: int) -> str:
         return self.url_for(self.rpc.url, self.rpc.database, record_id)
@@ -339,28 +366,12 @@ class TrytonConnector:
         return f"tryton://{host}/{database}/model/{MODEL}/{record_id}"
 
 
-def _email(row: Any) -> str:
-    value = row.get("email") if isinstance(row, dict) else None
-    return value.strip().lower() if isinstance(value, str) else ""
-
-
 def _is_id(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
 def _dicts(rows: Any) -> list[dict[str, Any]]:
     return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
-
-
-def _named(rows: Any) -> list[dict[str, Any]]:
-    """search_read rows with an id and a text rec_name."""
-    return [r for r in _dicts(rows) if _is_id(r.get("id")) and isinstance(r.get("rec_name"), str)]
-
-
-def _party_name(row: dict[str, Any]) -> str:
-    party = row.get("party.")
-    name = party.get("rec_name") if isinstance(party, dict) else None
-    return name if isinstance(name, str) else ""
 
 
 def _chunks(items: list[Any], size: int) -> list[list[Any]]:

@@ -20,8 +20,9 @@ MODEL = "crm.activity"
 REPEATING_TYPES = frozenset({"daily", "weekly", "monthly", "yearly"})
 
 _TEXT = ("description", "comment", "location", "integration_id", "review_reason", "exceptions",
-         "repeating_type", "origin", "type", "display_in", "status", "priority")
-_INSTANTS = ("planned_start", "planned_end", "create_date", "write_date")
+         "repeating_type", "origin", "type", "display_in", "status", "priority", "attendees",
+         "message_id")
+_INSTANTS = ("planned_start", "planned_end", "create_date", "write_date", "recurrence_id")
 _FLAGS = ("all_day", "needs_review", "repeating")
 _REFS = ("account", "opportunity", "owner", "series", "company")
 _SELECTIONS: dict[str, frozenset[str]] = {
@@ -120,6 +121,8 @@ def record_from_row(row: Mapping[str, Any]) -> CrmRecord:
         "repeating_expires": _iso(row.get("repeating_expires")),
         "exceptions": exceptions,
         "series": row.get("series") or None,
+        # the original start of the occurrence a moved one replaces (rule 17)
+        "recurrence_id": _iso(_to_utc(row.get("recurrence_id"))),
         "company": row.get("company") or None,
         "create_date": _iso(_to_utc(row.get("create_date"))),
         "write_date": _iso(_to_utc(row.get("write_date"))),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import shlex
 import socket
 import subprocess
 
@@ -233,18 +234,33 @@ class XandikosServer(DevServer):
 
     Without TLS there is no authentication.  With `tls=True` and `users`,
     Basic auth checks an htpasswd file ({SHA} entries: no bcrypt needed).
+
+    With `imip_outbox`, Xandikos schedules for real (RFC 6638 implicit
+    scheduling) and mails iTIP messages for outside attendees through a
+    recording "sendmail" that stores each one as a .eml file in that
+    folder (`outbox()`, `clear_outbox()`).  Xandikos only schedules for
+    the principal's calendar-user-address-set: `set_user_addresses`.
     """
 
     name = "xandikos"
     principal = "user"
+    imip_from = "calendar@server.test"
 
     def __init__(self, directory: Path | str, tls: bool = False,
-                 users: dict[str, str] | None = None) -> None:
+                 users: dict[str, str] | None = None,
+                 imip_outbox: Path | str | None = None) -> None:
         super().__init__(directory, tls)
         self.users = dict(users or {})
         self.has_auth = tls and bool(self.users)
+        self.imip_outbox = Path(imip_outbox) if imip_outbox is not None else None
 
     def prepare(self) -> None:
+        if self.imip_outbox is not None:
+            self.imip_outbox.mkdir(parents=True, exist_ok=True)
+            script = self.directory / "sendmail"
+            script.write_text(_RECORDING_SENDMAIL.format(
+                outbox=shlex.quote(str(self.imip_outbox.resolve()))))
+            script.chmod(0o755)
         if not self.tls:
             return
         # --autocert reuses a certificate it finds in <state-dir>/certs
@@ -267,11 +283,61 @@ class XandikosServer(DevServer):
             cmd.append("--autocert")
         if self.has_auth:
             cmd += ["--htpasswd", str(self.directory / "htpasswd")]
+        if self.imip_outbox is not None:
+            cmd += ["--imip-send=sendmail", f"--sendmail-binary={self.directory / 'sendmail'}",
+                    f"--smtp-from={self.imip_from}"]
         return cmd
 
     def home_url(self, user: str) -> str:
         # One principal whoever signs in: Xandikos serves a single user.
         return f"{self.url}{self.principal}/calendars/"
+
+    def set_user_addresses(self, addresses: Sequence[str], user: str = "",
+                           password: str = "") -> None:
+        """PROPPATCH the principal's calendar-user-address-set (RFC 6638 2.4.1).
+
+        Bare e-mail addresses become mailto: URIs.  Xandikos compares
+        ORGANIZER/ATTENDEE values with these exactly (case matters).
+        """
+        hrefs = "".join(f"<D:href>{escape(a if ':' in a else 'mailto:' + a)}</D:href>"
+                        for a in addresses)
+        body = _ADDRESS_SET.format(hrefs=hrefs)
+        with self.session(user, password) as session:
+            resp = session.request("PROPPATCH", f"{self.url}{self.principal}/",
+                                   data=body.encode(), timeout=30,
+                                   headers={"Content-Type": "application/xml"})
+        if resp.status_code != 207 or "200 OK" not in resp.text:
+            raise RuntimeError(f"PROPPATCH calendar-user-address-set answered "
+                               f"{resp.status_code}: {resp.text[:300]}")
+
+    def outbox(self) -> list[bytes]:
+        """The iTIP mails sent so far (raw RFC 5322 bytes), oldest first."""
+        return [path.read_bytes() for path in self._outbox_files()]
+
+    def clear_outbox(self) -> None:
+        for path in self._outbox_files():
+            path.unlink()
+
+    def _outbox_files(self) -> list[Path]:
+        if self.imip_outbox is None:
+            raise RuntimeError("this Xandikos was started without imip_outbox")
+        return sorted(self.imip_outbox.glob("*.eml"))
+
+
+# Xandikos pipes each mail to `sendmail -t -i` and waits for it; this one
+# files the mail instead, named by time so that sorting keeps the order, and
+# renamed into place whole so that a reader never sees half of it.
+_RECORDING_SENDMAIL = """#!/bin/sh
+set -e
+tmp="$(mktemp {outbox}/.incoming-XXXXXX)"
+cat > "$tmp"
+mv "$tmp" {outbox}/"$(date +%s%N)-$$.eml"
+"""
+
+_ADDRESS_SET = """<?xml version="1.0" encoding="utf-8"?>
+<D:propertyupdate xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
+ <D:set><D:prop><C:calendar-user-address-set>{hrefs}</C:calendar-user-address-set></D:prop></D:set>
+</D:propertyupdate>"""
 
 
 def _display_name(session: requests.Session, url: str) -> str:

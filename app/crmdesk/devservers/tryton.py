@@ -305,8 +305,17 @@ class TrytonAdmin:
     def create_account(self, name: str) -> int:
         return self.create_party(name)
 
-    def create_contact(self, name: str, email: str) -> int:
-        return self.create_party(name, email)
+    def create_contact(self, name: str, email: str, account: int | None = None) -> int:
+        """A contact: a party with an e-mail address, working for `account`."""
+        values: dict[str, Any] = {"name": name, "crm_account": account}
+        if email:
+            values["contact_mechanisms"] = [("create", [{"type": "email", "value": email}])]
+        return self.call("party.party", "create", [values])[0]
+
+    def add_email(self, party: int, email: str) -> None:
+        """One more e-mail contact mechanism on a party."""
+        self.call("party.contact_mechanism", "create",
+                  [{"party": party, "type": "email", "value": email}])
 
     def create_opportunity(self, description: str, account: int,
                            employee: int | None = None) -> int | None:

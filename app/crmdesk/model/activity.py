@@ -54,13 +54,17 @@ Fields = dict[str, Any]
 # component type (VEVENT -> calendar, VTODO -> todo).
 NATIVE_FIELDS: tuple[str, ...] = (
     "description", "comment", "planned_start", "planned_end", "all_day",
-    "status", "priority", "location", "repeat",
+    "status", "priority", "location", "repeat", "attendees",
 )
 # Fields only the CRM (and the proxy, edited from the share bar) hold.
 CRM_ONLY_FIELDS: tuple[str, ...] = (
-    "type", "display_in", "account", "opportunity", "contacts",
+    "type", "display_in", "account", "opportunity", "contacts", "message_id",
 )
 ALL_FIELDS: tuple[str, ...] = NATIVE_FIELDS + CRM_ONLY_FIELDS
+# Fields added after stores with bases existed (store schema 6): a base
+# without one takes the CRM's value, so the calendar's copy flows to the CRM
+# instead of both sides looking changed.
+LATER_FIELDS: tuple[str, ...] = ("attendees", "message_id")
 # The fields that are columns of the CRM activity: "repeat" is the CRM's
 # repeating, repeating_type, repeating_expires and exceptions (model.series).
 COLUMN_FIELDS: tuple[str, ...] = tuple(n for n in ALL_FIELDS if n != "repeat")
@@ -70,6 +74,7 @@ DEFAULTS: Fields = {
     "all_day": False, "status": Status.PLANNED, "priority": Priority.MEDIUM,
     "location": "", "type": ActivityType.MEETING, "display_in": DisplayIn.CALENDAR,
     "account": None, "opportunity": None, "contacts": (), "repeat": None,
+    "attendees": (), "message_id": "",
 }
 
 _ENUMS: dict[str, type[StrEnum]] = {
@@ -139,6 +144,10 @@ def normalize_fields(raw: Mapping[str, Any]) -> Fields:
 def _normalize_one(name: str, value: Any, all_day: bool) -> Any:
     if name in ("description", "comment", "location"):
         return _norm_text(value)
+    if name == "attendees":
+        return norm_addresses(value)
+    if name == "message_id":
+        return _norm_text(value)
     if name in ("planned_start", "planned_end"):
         return _norm_instant(value, all_day)
     if name == "all_day":
@@ -153,6 +162,21 @@ def _normalize_one(name: str, value: Any, all_day: bool) -> Any:
         # A series as the CRM holds it (rules 16 and 17): see model.series.
         return repeat_from_value(value)
     raise KeyError(name)
+
+
+def norm_address(value: Any) -> str:
+    """An e-mail address in normal form: no "mailto:", trimmed, lower case."""
+    text = str(value or "").strip()
+    if text[:7].lower() == "mailto:":
+        text = text[7:]
+    return text.strip().lower()
+
+
+def norm_addresses(value: Any) -> tuple[str, ...]:
+    """A set of addresses (a sequence, or text with one per line) in normal form."""
+    if isinstance(value, str):
+        value = value.replace(",", "\n").split("\n")
+    return tuple(sorted({a for a in (norm_address(v) for v in value or ()) if a}))
 
 
 def with_defaults(fields: Mapping[str, Any]) -> Fields:

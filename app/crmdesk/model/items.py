@@ -26,6 +26,8 @@ class NativeItem:
     raw: str
     organizer: str = ""          # mailto address, lower case, "" if none
     attendees: tuple[str, ...] = ()   # invitees' addresses, organizer left out
+    declined: tuple[str, ...] = ()    # invitees whose PARTSTAT is DECLINED
+    crm_link: str = ""           # the link line to the CRM activity, if any (Aurea)
     content_hash: str = ""       # hash of the normalized fields (rule 20)
     # A repeating item's own terms (DTSTART as written, RRULE, EXDATE, RDATE);
     # its "repeat" field is what the CRM makes of them (see sync.plan).
@@ -56,6 +58,8 @@ class Identity:
     employee_id: int | None
     employee_ids: tuple[int, ...] = ()
     emails: tuple[str, ...] = ()
+    # The company's Generic Owner employee (rule 14), None when unset.
+    generic_owner: int | None = None
 
 
 @dataclass(frozen=True)
@@ -67,3 +71,8 @@ class Reference:
     name: str
     email: str = ""
     detail: str = ""             # e.g. the account of a contact or opportunity
+    # True: within the rep's filter (her accounts and opportunities and what
+    # belongs to them), editable; False: only referenced by her records,
+    # read-only in crmdesk (CRM Desktop's "incomplete" records).
+    complete: bool = True
+    account: int | None = None   # a contact's or opportunity's account id

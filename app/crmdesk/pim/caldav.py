@@ -29,7 +29,8 @@ from xml.sax.saxutils import escape
 
 import requests
 
-from crmdesk.errors import InvalidItem, NotFound, ServerError, StaleWrite, UserError
+from crmdesk.errors import (AccessDenied, InvalidItem, NotFound, ServerError, StaleWrite,
+                            UserError)
 from crmdesk.model import NativeItem
 from crmdesk.pim.base import CalendarInfo, Delta
 from crmdesk.pim.davhttp import SERVER, DavHttp, raise_for
@@ -311,6 +312,10 @@ class CalDavClient:
             raise ValueError(f"the object's UID {new.uid!r} is not {item.uid!r}")
         resp = self._request("PUT", url, body=ical, headers={"If-Match": item.etag},
                              allow=(200, 201, 204, 404, 412))
+        if resp.status_code == 412 and b"attendee-allowed" in resp.content:
+            # RFC 6638 3.1: the server lets only the organizer change this meeting.
+            raise AccessDenied(SERVER, "the calendar server lets only the meeting's organizer "
+                                       "change it; change it in the CRM or ask the organizer")
         if resp.status_code == 412:
             raise StaleWrite(SERVER, item.href)
         if resp.status_code == 404:

@@ -43,6 +43,8 @@ from crmdesk.pim import guard
 PRODID = "-//crmdesk//EN"
 STATUS_X = "X-CRMDESK-STATUS"
 DONE_MARK = "\u2714 "          # "✔ " before the subject of a done meeting
+# Aurea's link line: the last line of DESCRIPTION, never part of the comment.
+LINK_PREFIX = "CRM link: "
 COMPONENTS = ("VEVENT", "VTODO")
 _TEXT_PROPS = {"description": "SUMMARY", "comment": "DESCRIPTION", "location": "LOCATION"}
 _TIME_FIELDS = ("planned_start", "planned_end", "all_day")
@@ -65,7 +67,9 @@ def parse_item(href: str, etag: str, raw: str | bytes) -> NativeItem:
         uid = _uid(comp)
         fields = _read_fields(comp)
         organizer = _address(comp.get("ORGANIZER"))
-        attendees = _attendees(comp, organizer)
+        attendees = fields["attendees"]
+        declined = _declined(comp)
+        link = crm_link(comp)
         series = read_series(comp, cal.subcomponents)
     except InvalidItem as exc:
         raise InvalidItem(href, _short(exc.detail)) from exc   # it may quote the server
@@ -74,18 +78,29 @@ def parse_item(href: str, etag: str, raw: str | bytes) -> NativeItem:
     kind = str(comp.name)
     return NativeItem(
         href=href, etag=etag, uid=uid, component=kind, fields=fields, raw=raw,
-        organizer=organizer, attendees=attendees, recurrence=series,
+        organizer=organizer, attendees=attendees, declined=declined, recurrence=series,
+        crm_link=link,
         content_hash=series_hash(content_hash(kind, fields), series))
 
 
-def _attendees(comp: Component, organizer: str) -> tuple[str, ...]:
-    """Invitees' addresses (lower case), the organizer left out."""
+def _attendee_props(comp: Component) -> list[Any]:
     props = comp.get("ATTENDEE")
     if props is None:
-        return ()
-    props = props if isinstance(props, list) else [props]
-    found = {_address(p) for p in props} - {"", organizer}
+        return []
+    return props if isinstance(props, list) else [props]
+
+
+def _attendees(comp: Component) -> tuple[str, ...]:
+    """Invitees' addresses (lower case), the organizer left out."""
+    found = {_address(p) for p in _attendee_props(comp)} - {"", _address(comp.get("ORGANIZER"))}
     return tuple(sorted(found))
+
+
+def _declined(comp: Component) -> tuple[str, ...]:
+    """Invitees who declined (PARTSTAT=DECLINED), lower case (rule 15)."""
+    found = {_address(p) for p in _attendee_props(comp)
+             if str(getattr(p, "params", {}).get("PARTSTAT", "")).upper() == "DECLINED"}
+    return tuple(sorted(found - {""}))
 
 
 def _short(exc: BaseException | str) -> str:
@@ -144,9 +159,11 @@ def _read_fields(comp: Component) -> Fields:
         "planned_end": _as_utc(end),
         "status": _read_status(comp),
         "priority": _read_priority(comp),
+        "attendees": _attendees(comp),
     }
     for name, prop in _TEXT_PROPS.items():
         values[name] = _text(comp.get(prop))
+    values["comment"] = _split_link(values["comment"])[0]
     if comp.name == "VEVENT" and values["status"] is Status.DONE \
             and values["description"].startswith(DONE_MARK):
         values["description"] = values["description"][len(DONE_MARK):]
@@ -164,6 +181,22 @@ def _show_done(comp: Component, values: Fields) -> None:
 def _complete(values: Fields) -> Fields:
     full = with_defaults(values)
     return {name: full[name] for name in NATIVE_FIELDS}
+
+
+def _split_link(text: str) -> tuple[str, str]:
+    """(the comment, the CRM link) of a DESCRIPTION: every link line goes,
+    so a copy pasted twice is never kept twice."""
+    kept, link = [], ""
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if line.startswith(LINK_PREFIX):
+            link = line[len(LINK_PREFIX):].strip()
+        else:
+            kept.append(line)
+    return ("\n".join(kept).rstrip() if link else text), link
+
+
+def crm_link(comp: Component) -> str:
+    return _split_link(_text(comp.get("DESCRIPTION")))[1]
 
 
 def _text(prop: Any) -> str:
@@ -269,7 +302,7 @@ def check_fields(component: str, fields: Mapping[str, Any]) -> None:
 
 def render_new(uid: str, component: str, fields: Mapping[str, Any],
                organizer: str = "", attendees: Sequence[tuple[str, str]] = (),
-               series: SeriesWrite | None = None) -> str:
+               series: SeriesWrite | None = None, link: str = "") -> str:
     """A fresh VCALENDAR holding one VEVENT/VTODO with `fields`.
 
     `attendees` are (address, common name) pairs, written with
@@ -285,6 +318,8 @@ def render_new(uid: str, component: str, fields: Mapping[str, Any],
     _stamp(comp, created=True)
     for name in _TEXT_PROPS:
         _write_text(comp, name, values[name])
+    if link:
+        _write_comment(comp, values["comment"], link)
     _write_times(comp, values, start_templates(series), due_only=False)
     write_series(comp, series)
     _write_status(comp, values["status"])
@@ -292,9 +327,11 @@ def render_new(uid: str, component: str, fields: Mapping[str, Any],
     _show_done(comp, values)
     if organizer:
         comp.add("ORGANIZER", vCalAddress(f"mailto:{organizer}"))
-    for address, name in attendees:
-        comp.add("ATTENDEE", _attendee(address, name))
+    names = dict(attendees)
+    for address in sorted(set(values["attendees"]) | set(names)):
+        comp.add("ATTENDEE", _attendee(address, names.get(address, "")))
     cal.add_component(comp)
+    _no_scheduling(cal)
     if series is not None and series.tzid:
         add_timezones(cal)
     return str(cal.to_ical().decode("utf-8"))
@@ -310,7 +347,8 @@ def _attendee(address: str, name: str) -> vCalAddress:
     return person
 
 
-def patch(raw: str, changes: Mapping[str, Any], series: SeriesWrite | None = None) -> str:
+def patch(raw: str, changes: Mapping[str, Any], series: SeriesWrite | None = None,
+          link: str | None = None) -> str:
     """Apply a partial Fields mapping to an object's text, keeping the rest.
 
     InvalidItem if `raw` can't be read; ValueError if the merged fields are
@@ -326,9 +364,14 @@ def patch(raw: str, changes: Mapping[str, Any], series: SeriesWrite | None = Non
         raise InvalidItem("", f"unreadable iCalendar: {_short(exc)}") from exc
     new = _complete({**old, **dict(changes)})
     check_fields(str(comp.name), new)
+    had = crm_link(comp)
     _apply(comp, old, new)
+    want = had if link is None else link
+    if want != had or (want and new["comment"] != old["comment"]):
+        _write_comment(comp, new["comment"], want)
     write_series(comp, series)
     _stamp(comp, created=False)
+    _no_scheduling(cal)
     return str(cal.to_ical().decode("utf-8"))
 
 
@@ -350,6 +393,49 @@ def _apply(comp: Component, old: Fields, new: Fields) -> None:
         _show_done(comp, new)
     if new["priority"] != old["priority"]:
         _write_priority(comp, new["priority"])
+    if new["attendees"] != old["attendees"]:
+        _write_attendees(comp, old["attendees"], new["attendees"])
+
+
+def unscheduled(raw: str) -> str:
+    """The object with no ORGANIZER and SCHEDULE-AGENT=CLIENT on its attendees:
+    written just before crmdesk deletes a meeting with invitees, so that no
+    server announces the delete as a cancellation (rules 18 and 19), even one
+    that ignores SCHEDULE-AGENT (Xandikos 0.4) but schedules for organizers."""
+    cal = _load(raw)
+    for comp in cal.subcomponents:
+        if comp.name in COMPONENTS:
+            comp.pop("ORGANIZER", None)
+    _no_scheduling(cal)
+    return str(cal.to_ical().decode("utf-8"))
+
+
+def _no_scheduling(cal: Calendar) -> None:
+    """Rule 19: every ORGANIZER and ATTENDEE of an object crmdesk writes
+    carries SCHEDULE-AGENT=CLIENT, so no server sends iTIP mail for its write
+    (RFC 6638 3.2.1); overrides included."""
+    for comp in cal.subcomponents:
+        if comp.name not in COMPONENTS:
+            continue
+        for name in ("ORGANIZER", "ATTENDEE"):
+            props = comp.get(name)
+            for prop in props if isinstance(props, list) else [props]:
+                if prop is not None and hasattr(prop, "params"):
+                    prop.params["SCHEDULE-AGENT"] = "CLIENT"
+
+
+def _write_attendees(comp: Component, old: Sequence[str], new: Sequence[str]) -> None:
+    """Drop the invitees no longer wanted and add the new ones; the others
+    (and the organizer's own ATTENDEE line) keep their parameters."""
+    gone, kept = set(old) - set(new), []
+    for prop in _attendee_props(comp):
+        if _address(prop) not in gone:
+            kept.append(prop)
+    comp.pop("ATTENDEE", None)
+    for prop in kept:
+        comp.add("ATTENDEE", prop)
+    for address in sorted(set(new) - set(old)):
+        comp.add("ATTENDEE", _attendee(address, ""))
 
 
 def _stamp(comp: Component, created: bool) -> None:
@@ -358,6 +444,14 @@ def _stamp(comp: Component, created: bool) -> None:
     for name in names:
         comp.pop(name, None)
         comp.add(name, now)
+
+
+def _write_comment(comp: Component, comment: str, link: str) -> None:
+    """DESCRIPTION: the comment, then the link line when there is one."""
+    text = f"{comment}\n\n{LINK_PREFIX}{link}" if comment and link else \
+        (f"{LINK_PREFIX}{link}" if link else comment)
+    _write_text(comp, "comment", text)
+    comp.pop("X-ALT-DESC", None)
 
 
 def _write_text(comp: Component, field: str, value: str) -> None:

@@ -34,6 +34,8 @@ def read_series(comp: Component, siblings: Iterable[Component] = ()) -> NativeSe
         raise InvalidItem("", "a repeating item without DTSTART")
     overridden = tuple(c.decoded("RECURRENCE-ID") for c in siblings
                        if c is not comp and "RECURRENCE-ID" in c)
+    if any(not isinstance(d, (date, datetime)) for d in overridden):
+        raise InvalidItem("", "an override has more than one RECURRENCE-ID")
     return NativeSeries(dtstart=start, rrule=text, exdates=tuple(_dates(comp, "EXDATE")),
                         rdates=tuple(_dates(comp, "RDATE")), overridden=overridden)
 

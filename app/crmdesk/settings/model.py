@@ -12,6 +12,7 @@ import platformdirs
 import tomli_w
 
 from crmdesk.errors import SettingsError
+from crmdesk.model.activity import norm_addresses
 
 APP_NAME = "crmdesk"
 
@@ -76,6 +77,17 @@ class SyncSettings:
     # IANA zone for floating times and for series the CRM gives the calendar;
     # "" = the system's zone (settings.zone).
     time_zone: str = ""
+    # Rule 14: the rep's own e-mail addresses besides those the CRM knows for
+    # her, separated by commas or blanks.  A meeting organized from one of them
+    # is hers.
+    my_addresses: str = ""
+    # Aurea: a line with the link to the CRM activity at the end of the
+    # calendar item's description (written once, never synced back as text).
+    crm_link_line: bool = False
+
+    def own_addresses(self) -> tuple[str, ...]:
+        """my_addresses in normal form (lower case, no "mailto:")."""
+        return norm_addresses(self.my_addresses.replace(" ", ","))
 
 
 @dataclass

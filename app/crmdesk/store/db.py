@@ -17,6 +17,9 @@ from crmdesk.model.activity import fields_from_json, fields_to_json
 from crmdesk.model.series import series_from_json, series_to_json
 from crmdesk.store import safety
 from crmdesk.store.proxies import ProxyTables
+from crmdesk.store.mailrefs import MailRefTables
+from crmdesk.store.refs import RefTables
+from crmdesk.store.review import ReviewTables
 from crmdesk.store.safety import StoreRecovered
 from crmdesk.store.schema import MIGRATIONS
 
@@ -36,7 +39,7 @@ def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.astimezone(timezone.utc).isoformat()
 
 
-class Store(ProxyTables):
+class Store(ProxyTables, ReviewTables, RefTables, MailRefTables):
     """The local store.  Create one per thread; they share the file."""
 
     def __init__(self, path: Path) -> None:
@@ -224,6 +227,8 @@ class Store(ProxyTables):
                           fields=fields_from_json(json.loads(row["fields"])),
                           raw=row["raw"], organizer=row["organizer"],
                           attendees=tuple(a for a in row["attendees"].split("\n") if a),
+                          declined=tuple(a for a in row["declined"].split("\n") if a),
+                          crm_link=row["crm_link"],
                           content_hash=row["content_hash"],
                           recurrence=series_from_json(row["recurrence"]))
 
@@ -231,12 +236,13 @@ class Store(ProxyTables):
         rows = [(i.href, i.uid, i.etag, i.component, json.dumps(fields_to_json(i.fields)),
                  i.raw, i.organizer, i.content_hash, _iso(i.fields.get("planned_start")),
                  _iso(i.fields.get("planned_end")), "\n".join(i.attendees),
-                 series_to_json(i.recurrence)) for i in items]
+                 series_to_json(i.recurrence), "\n".join(i.declined), i.crm_link)
+                for i in items]
         with self.transaction():
             self._db.executemany(
                 "INSERT OR REPLACE INTO mirror (href, uid, etag, component, fields, raw, "
-                "organizer, content_hash, start_utc, end_utc, attendees, recurrence) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+                "organizer, content_hash, start_utc, end_utc, attendees, recurrence, declined, "
+                "crm_link) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
             self._db.executemany("DELETE FROM invalid_item WHERE href=?",
                                  [(i.href,) for i in items])
 

@@ -1,13 +1,13 @@
-"""Proxy, reference, journal and report tables: a mixin of `Store`."""
+"""Proxy, journal and report tables: a mixin of `Store`."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 from datetime import datetime, timezone
-from typing import Any, Callable, ContextManager, Iterator, Sequence
+from typing import Any, Callable, ContextManager, Iterator
 
-from crmdesk.model import CrmRecord, Fields, Origin, Reference
+from crmdesk.model import CrmRecord, Fields, Origin
 from crmdesk.model.activity import fields_from_json, fields_to_json
 from crmdesk.model.proxy import ProxyRow
 from crmdesk.store.records import crm_from_json, crm_to_json, fields_json, fields_load
@@ -36,7 +36,7 @@ def _proxy(row: sqlite3.Row) -> ProxyRow:
 
 
 class ProxyTables(ScopeQueries):
-    """Methods over the proxy, ref, journal and report tables."""
+    """Methods over the proxy, journal and report tables (refs: store/refs.py)."""
 
     _row_to_proxy = staticmethod(_proxy)
 
@@ -128,35 +128,11 @@ class ProxyTables(ScopeQueries):
 
     def delete_proxy(self, proxy_id: int) -> None:
         self._x("DELETE FROM proxy WHERE id=?", (proxy_id,))
+        self._x("DELETE FROM review WHERE proxy_id=?", (proxy_id,))
 
     def proxy_counts(self) -> dict[str, int]:
         rows = self._x("SELECT state, count(*) FROM proxy GROUP BY state")
         return {r[0]: int(r[1]) for r in rows}
-
-    # -- references for the pickers ----------------------------------------
-    def replace_refs(self, refs: Sequence[Reference]) -> None:
-        with self.transaction():
-            self._x("DELETE FROM ref")
-            self._db.executemany(
-                "INSERT OR REPLACE INTO ref VALUES (?,?,?,?,?)",
-                [(r.kind, r.id, r.name, r.email, r.detail) for r in refs])
-
-    def ref(self, kind: str, ref_id: int) -> Reference | None:
-        row = self._x("SELECT * FROM ref WHERE kind=? AND id=?", (kind, ref_id)).fetchone()
-        return None if row is None else Reference(*row)
-
-    def search_refs(self, kind: str, text: str, limit: int) -> list[Reference]:
-        """Prefix matches first, then substring matches, by name."""
-        pattern = text.strip().lower()
-        rows = self._x(
-            "SELECT *, CASE WHEN lower(name) LIKE ? THEN 0 ELSE 1 END AS rank FROM ref "
-            "WHERE kind=? AND (lower(name) LIKE ? OR lower(email) LIKE ?) "
-            "ORDER BY rank, name LIMIT ?",
-            (f"{pattern}%", kind, f"%{pattern}%", f"%{pattern}%", limit))
-        return [Reference(r["kind"], r["id"], r["name"], r["email"], r["detail"]) for r in rows]
-
-    def ref_count(self) -> int:
-        return int(self._x("SELECT count(*) FROM ref").fetchone()[0])
 
     # -- journal -----------------------------------------------------------
     def journal_add(self, proxy_id: int | None, action: str, payload: dict[str, Any]) -> int:

@@ -78,4 +78,29 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE mirror ADD COLUMN recurrence TEXT NOT NULL DEFAULT '';
     """,
+    # 5: lookups: complete (the rep's own) or referenced-only records, a contact's account
+    """
+    ALTER TABLE ref ADD COLUMN complete INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE ref ADD COLUMN account INTEGER;
+    """,
+    # 6: people (rules 13-14): what the CRM said each address is, the rep's own
+    # choices for addresses, and the review queue of unresolved attendees
+    """
+    CREATE TABLE address_book (
+        address TEXT PRIMARY KEY,
+        refs TEXT NOT NULL DEFAULT '[]',
+        source TEXT NOT NULL DEFAULT 'crm',
+        checked TEXT NOT NULL
+    );
+    CREATE TABLE review (
+        proxy_id INTEGER NOT NULL,
+        address TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        candidates TEXT NOT NULL DEFAULT '[]',
+        state TEXT NOT NULL DEFAULT 'open',
+        PRIMARY KEY (proxy_id, address)
+    );
+    ALTER TABLE mirror ADD COLUMN declined TEXT NOT NULL DEFAULT '';
+    ALTER TABLE mirror ADD COLUMN crm_link TEXT NOT NULL DEFAULT '';
+    """,
 ]

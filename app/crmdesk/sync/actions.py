@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from crmdesk.model import Fields
+from crmdesk.model.people import ReviewEntry
 from crmdesk.model.series import SeriesWrite
 
 
@@ -31,6 +32,10 @@ class CreateCrm(Action):
     uid: str = ""
     fields: Fields = field(default_factory=dict)
     organizer: str = ""          # the meeting's organizer, to join another rep's activity
+    owner: int | None = None     # rule 14; None: the rep
+    team: tuple[int, ...] = ()   # the employee team to start with (rule 13)
+    extra: dict = field(default_factory=dict)     # needs_review, review_reason
+    review: tuple[ReviewEntry, ...] = ()          # unresolved attendees (rule 13)
     side = "crm"
     verb = "created"
 
@@ -41,11 +46,15 @@ class UpdateCrm(Action):
     changes: Fields = field(default_factory=dict)
     timestamp: str = ""
     integration_id: str | None = None
+    # Columns besides the fields: the team ("employees") and the review flag
+    # ("needs_review", "review_reason") of rules 13-15.
+    extra: dict = field(default_factory=dict)
     side = "crm"
     verb = "updated"
 
     def describe(self) -> str:
-        names = sorted(self.changes) + (["integration_id"] if self.integration_id else [])
+        names = (sorted(self.changes) + sorted(self.extra)
+                 + (["integration_id"] if self.integration_id else []))
         return super().describe() + f" {', '.join(names)}"
 
 
@@ -88,6 +97,7 @@ class CreateNative(Action):
     component: str = "VEVENT"
     fields: Fields = field(default_factory=dict)
     series: SeriesWrite | None = None      # RRULE/EXDATE to write (rule 16)
+    link: bool = False                     # end the description with the CRM link line
     side = "calendar"
     verb = "created"
 
@@ -97,11 +107,13 @@ class UpdateNative(Action):
     href: str = ""
     changes: Fields = field(default_factory=dict)
     series: SeriesWrite | None = None      # set when "repeat" changes
+    link: bool | None = None               # add (True) or drop (False) the CRM link line
     side = "calendar"
     verb = "updated"
 
     def describe(self) -> str:
-        return super().describe() + f" {', '.join(sorted(self.changes))}"
+        link = [] if self.link is None else ["link line"]
+        return super().describe() + f" {', '.join(sorted(self.changes) + link)}"
 
 
 @dataclass(frozen=True)
@@ -129,6 +141,13 @@ class SaveProxy(Action):
     conflict: tuple[str, ...] = ()
     resolved: tuple[str, ...] = ()
     invitees: bool = False
+
+
+@dataclass(frozen=True)
+class SetReview(Action):
+    """The proxy's unresolved attendees, for the app's Sync issues (rule 13)."""
+
+    entries: tuple[ReviewEntry, ...] = ()
 
 
 @dataclass(frozen=True)

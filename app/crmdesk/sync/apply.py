@@ -13,22 +13,24 @@ from itertools import groupby
 from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from crmdesk.crm.base import Connector, NewActivity
-from crmdesk.errors import CrmDeskError, NotFound, StaleWrite
+from crmdesk.errors import AccessDenied, CrmDeskError, NotFound, StaleWrite
 from crmdesk.messages import describe
 from crmdesk.model import Fields, Identity, NativeItem, Origin
 from crmdesk.model.series import SeriesWrite, crm_values
 from crmdesk.pim.base import CalendarClient
 from crmdesk.sync.actions import (Action, CreateCrm, CreateFollowUp, CreateNative, DeleteCrm,
                                   DeleteNative, Detach, DropProxy, LeaveTeam, LinkNative,
-                                  Note, SaveProxy, UpdateCrm, UpdateNative)
+                                  Note, SaveProxy, SetReview, UpdateCrm, UpdateNative)
 from crmdesk.sync.batch import create_crm_batch, create_shares, write_back_uids
 from crmdesk.sync.report import CancelToken, ReportEntry, SyncReport
 
 
 class Renderer(Protocol):
     def render(self, uid: str, component: str, fields: Fields,
-               series: SeriesWrite | None = None) -> str: ...
-    def patch(self, raw: str, changes: Fields, series: SeriesWrite | None = None) -> str: ...
+               series: SeriesWrite | None = None, link: str = "") -> str: ...
+    def patch(self, raw: str, changes: Fields, series: SeriesWrite | None = None,
+              link: str | None = None) -> str: ...
+    def unscheduled(self, raw: str) -> str: ...
 
 
 class _Retry(Exception):
@@ -152,14 +154,14 @@ def _in_flight(ctx: Context, proxy_id: int, side: str, changes: Fields) -> None:
 
 
 def _update_crm(a: UpdateCrm, ctx: Context) -> bool:
-    if not a.changes and a.integration_id:
+    if not a.changes and not a.extra and a.integration_id:
         # Only the UID to write back: sent with the others after the loop.
         ctx.deferred_uids.append((a.proxy_id, a.crm_id, a.integration_id, a.timestamp))
         return False
     _in_flight(ctx, a.proxy_id, "crm", a.changes)
     try:
         fields, repeating = crm_values(a.changes)
-        record = ctx.crm.write(a.crm_id, {**fields, **repeating}, a.timestamp,
+        record = ctx.crm.write(a.crm_id, {**fields, **repeating, **a.extra}, a.timestamp,
                                a.integration_id)
     except (StaleWrite, NotFound):
         fresh = ctx.crm.read([a.crm_id])
@@ -169,8 +171,13 @@ def _update_crm(a: UpdateCrm, ctx: Context) -> bool:
         ctx.store.update_proxy(a.proxy_id, crm=fresh[0])
         raise _Retry() from None
     ctx.store.update_proxy(a.proxy_id, crm=record)
-    if a.changes:
+    if a.changes or a.extra:
         _count(ctx, a)
+    return False
+
+
+def _set_review(a: SetReview, ctx: Context) -> bool:
+    ctx.store.set_review(a.proxy_id, a.entries)
     return False
 
 
@@ -202,8 +209,27 @@ def _leave_team(a: LeaveTeam, ctx: Context) -> bool:
     return False
 
 
+def _quieted(native: NativeItem, ctx: Context) -> NativeItem:
+    """A meeting with invitees loses its ORGANIZER before crmdesk deletes it, so
+    the server sends no cancellation (rules 18, 19).  A server that refuses
+    (the rep is only an attendee) gets the plain delete."""
+    if not (native.organizer and native.attendees):
+        return native
+    try:
+        return ctx.calendar.update(native, ctx.renderer.unscheduled(native.raw))
+    except AccessDenied:
+        return native
+
+
+def _link(ctx: Context, proxy_id: int) -> str:
+    """The URL of the proxy's CRM activity, for the description's link line."""
+    proxy = ctx.store.proxy(proxy_id)
+    return ctx.crm.record_url(proxy.crm_id) if proxy is not None and proxy.crm_id else ""
+
+
 def _create_native(a: CreateNative, ctx: Context) -> bool:
-    ical = ctx.renderer.render(a.uid, a.component, a.fields, a.series)
+    ical = ctx.renderer.render(a.uid, a.component, a.fields, a.series,
+                               _link(ctx, a.proxy_id) if a.link else "")
     # Remember the UID before the PUT: a run killed here finds the item by UID
     # next time instead of creating a second one.
     ctx.store.update_proxy(a.proxy_id, uid=a.uid, href=None, native_pending=True)
@@ -226,7 +252,9 @@ def _update_native(a: UpdateNative, ctx: Context) -> bool:
     native = ctx.mirror[a.href]
     _in_flight(ctx, a.proxy_id, "calendar", a.changes)
     try:
-        item = ctx.calendar.update(native, ctx.renderer.patch(native.raw, a.changes, a.series))
+        link = None if a.link is None else (_link(ctx, a.proxy_id) if a.link else "")
+        item = ctx.calendar.update(native, ctx.renderer.patch(native.raw, a.changes, a.series,
+                                                              link))
     except (StaleWrite, NotFound):
         fresh = ctx.calendar.get(a.href)
         if fresh is None:
@@ -243,6 +271,7 @@ def _delete_native(a: DeleteNative, ctx: Context) -> bool:
     native = ctx.mirror.get(a.href)
     if native is not None:
         try:
+            native = _quieted(native, ctx)
             ctx.calendar.delete(native)
             _count(ctx, a)
         except NotFound:
@@ -321,5 +350,5 @@ _HANDLERS: Mapping[type, Callable[[Any, Context], bool]] = {
     LeaveTeam: _leave_team, CreateNative: _create_native, UpdateNative: _update_native,
     DeleteNative: _delete_native, LinkNative: _link_native, SaveProxy: _save_proxy,
     DropProxy: _drop_proxy, CreateFollowUp: _create_follow_up, Detach: _detach,
-    Note: _note,
+    Note: _note, SetReview: _set_review,
 }

@@ -40,7 +40,7 @@ def create_shares(actions: list[CreateCrm], ctx: "Context") -> set[int]:
     me = ctx.identity.employee_id
     taken = ctx.store.linked_crm_ids()
     done: set[int] = set()
-    by_uid = ctx.crm.find_by_integration_ids([a.uid for a in actions], me)
+    by_uid = ctx.crm.find_by_integration_ids([a.uid for a in actions if a.uid], me)
     rest = [a for a in actions if not _link(ctx, a, by_uid.get(a.uid), taken, done)]
     rest = [a for a in rest if not _join(ctx, a, taken, done)]
     if rest:
@@ -51,9 +51,11 @@ def create_shares(actions: list[CreateCrm], ctx: "Context") -> set[int]:
     if rest:
         ctx.checkpoint("before CreateCrm")
         records = ctx.crm.create([NewActivity(fields=crm_values(a.fields)[0],
-                                              extra=crm_values(a.fields)[1],
-                                              integration_id=a.uid,
-                                              origin=str(Origin.CALENDAR), owner=me)
+                                              extra={**crm_values(a.fields)[1], **a.extra},
+                                              integration_id=a.uid or "",
+                                              origin=str(Origin.CALENDAR),
+                                              owner=me if a.owner is None else a.owner,
+                                              employees=a.team)
                                   for a in rest])
         for action, record in zip(rest, records):
             _store(ctx, action, record)
@@ -88,6 +90,8 @@ def _store(ctx: "Context", action: CreateCrm, record: CrmRecord) -> None:
     # record found by natural key differs, the CRM's values win.
     ctx.store.update_proxy(action.proxy_id, crm=record, crm_deleted=False, base=action.fields,
                            state="synced", detail="")
+    if action.review:
+        ctx.store.set_review(action.proxy_id, action.review)
 
 
 def write_back_uids(ctx: "Context") -> None:

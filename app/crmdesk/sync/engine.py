@@ -20,6 +20,7 @@ from crmdesk.pim.base import CalendarClient
 from crmdesk.settings.model import SyncSettings
 from crmdesk.errors import MassDeleteBlocked
 from crmdesk.sync.actions import Action, DeleteCrm, DeleteNative
+from crmdesk.sync.addresses import build_book
 from crmdesk.sync.apply import Context, Renderer, apply
 from crmdesk.sync.plan import (World, fields_for_new_proxy, in_window, newly_settled, plan,
                                plan_proxy)
@@ -129,16 +130,21 @@ def _world(job: Job, identity: Identity, now: datetime, touched: Touched,
     store = job.store
     zone = job.zone
     if touched.full or not same_scope:
-        return World(store.proxies(), store.mirror_all(), identity, job.settings, now,
-                      job.uid_namespace, zone=zone)
+        proxies, mirror = store.proxies(), store.mirror_all()
+        book = build_book(store, job.crm, identity, job.settings, proxies, mirror)
+        return World(proxies, mirror, identity, job.settings, now, job.uid_namespace,
+                     zone=zone, people=book)
     proxies = store.proxies_to_plan(touched.hrefs, touched.crm_ids, touched.new_items)
     if any(p.crm is not None and p.href is None and not p.native_pending for p in proxies):
         mirror = store.mirror_all()      # correlation looks at every unlinked item
     else:
         mirror = store.mirror_many(hrefs=[p.href for p in proxies if p.href],
                                    uids=[p.uid for p in proxies if p.native_pending and p.uid])
+    linked = {p.href for p in proxies if p.href}
+    book = build_book(store, job.crm, identity, job.settings, proxies,
+                      {h: i for h, i in mirror.items() if h in linked})
     return World(proxies, mirror, identity, job.settings, now, job.uid_namespace,
-                 linked_hrefs=store.linked_hrefs, partial=True, zone=zone)
+                 linked_hrefs=store.linked_hrefs, partial=True, zone=zone, people=book)
 
 
 def _sign_in(job: Job) -> Identity:
@@ -211,7 +217,8 @@ def _apply(job: Job, world: World, actions: list[Action], identity: Identity,
         if proxy is None:
             return []
         fresh = World([proxy], ctx.mirror, identity, job.settings, world.now, job.uid_namespace,
-                      by_uid=by_uid, linked_hrefs=job.store.linked_hrefs, zone=world.zone)
+                      by_uid=by_uid, linked_hrefs=job.store.linked_hrefs, zone=world.zone,
+                      people=world.people)
         return plan_proxy(fresh, proxy)
 
     job.progress(Progress("Applying changes", 0, groups))
@@ -337,10 +344,10 @@ def _cached_identity(store: Any) -> Identity | None:
         return None
     return Identity(user_id=data["user_id"], login=data["login"], name=data["name"],
                     employee_id=data["employee_id"], employee_ids=tuple(data["employee_ids"]),
-                    emails=tuple(data["emails"]))
+                    emails=tuple(data["emails"]), generic_owner=data.get("generic_owner"))
 
 
 def _identity_json(identity: Identity) -> dict[str, Any]:
     return {"user_id": identity.user_id, "login": identity.login, "name": identity.name,
             "employee_id": identity.employee_id, "employee_ids": list(identity.employee_ids),
-            "emails": list(identity.emails)}
+            "emails": list(identity.emails), "generic_owner": identity.generic_owner}

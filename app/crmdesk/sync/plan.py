@@ -14,7 +14,7 @@ from typing import Callable, Mapping, Sequence
 
 from crmdesk.model import (CRM_ONLY_FIELDS, NATIVE_FIELDS, DisplayIn, Fields, Identity,
                            NativeItem, Origin, ProxyRow, component_for)
-from crmdesk.model.activity import ActivityType, with_defaults
+from crmdesk.model.activity import LATER_FIELDS, ActivityType, with_defaults
 from crmdesk.model import Status
 from crmdesk.model.recurrence import CrmRepeat, start_from_crm
 from crmdesk.model.series import (NO_SERIES, NativeView, SeriesWrite, view_native, write_for,
@@ -22,8 +22,10 @@ from crmdesk.model.series import (NO_SERIES, NativeView, SeriesWrite, view_nativ
 from crmdesk.settings.model import DeletePolicy, SyncSettings
 from crmdesk.sync.actions import (Action, CreateCrm, CreateFollowUp, CreateNative, DeleteCrm,
                                   DeleteNative, Detach, DropProxy, LeaveTeam, LinkNative,
-                                  Note, SaveProxy, UpdateCrm, UpdateNative)
-from crmdesk.sync.merge import merge
+                                  Note, SaveProxy, SetReview, UpdateCrm, UpdateNative)
+from crmdesk.sync.merge import Merge, merge
+from crmdesk.sync.people import (AddressBook, PeopleChange, after_merge, declined_by_rep,
+                                 for_new_activity)
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class World:
     # The rep's zone: floating times are read in it and series the CRM gives
     # the calendar are written in it (rule 6).
     zone: tzinfo = timezone.utc
+    # What attendee and organizer addresses are in the CRM (rules 13-15).
+    people: AddressBook = field(default_factory=AddressBook)
 
     def __post_init__(self) -> None:
         if not self.by_uid:
@@ -73,6 +77,10 @@ def local_side(proxy: ProxyRow, native: NativeItem | None) -> Fields:
     if native is not None:
         fields.update({k: native.fields[k] for k in NATIVE_FIELDS if k in native.fields
                        and not (k == "repeat" and native.recurrence is not None)})
+    if native is None and proxy.href is None and proxy.base is None:
+        # Made in crmdesk with no calendar item and never uploaded (a shared
+        # e-mail): the local copy holds every field.
+        fields.update({k: v for k, v in proxy.local.items() if k in NATIVE_FIELDS})
     fields.update({k: v for k, v in proxy.local.items() if k in CRM_ONLY_FIELDS})
     return fields
 
@@ -149,11 +157,19 @@ def plan_proxy(world: World, proxy: ProxyRow, linked: set[str] | None = None) ->
         return _native_deleted(world, proxy, title)
     if is_settled(proxy, native):
         return []
+    if proxy.crm is not None and declined_by_rep(native, world.people) \
+            and not is_owner(world, proxy):
+        return [LeaveTeam(proxy.id, title, crm_id=proxy.crm.id),
+                DropProxy(proxy.id, title, reason="you declined this meeting: you are off its "
+                                                  "team in the CRM and the activity stays")]
     if proxy.crm is None:
+        if native is None and proxy.href is None and proxy.uid is None:
+            # Made in crmdesk with no calendar item (a shared e-mail, seed 004).
+            return [CreateCrm(proxy.id, title, fields=local_side(proxy, None))]
         if native is None:
             return [DropProxy(proxy.id, title, reason="its calendar item is gone")]
-        return [CreateCrm(proxy.id, title, uid=native.uid, fields=_local(world, proxy, native),
-                          organizer=native.organizer), *_series_notes(world, proxy, native, title)]
+        return [*_create_crm(world, proxy, native, title),
+                *_series_notes(world, proxy, native, title)]
     if native is None and proxy.href is None and not proxy.native_pending:
         if linked is None:
             linked = (world.linked_hrefs() if world.linked_hrefs
@@ -163,6 +179,20 @@ def plan_proxy(world: World, proxy: ProxyRow, linked: set[str] | None = None) ->
             return [LinkNative(proxy.id, title, href=found.href, uid=found.uid),
                     *_merge_actions(world, proxy, found, title)]
     return _merge_actions(world, proxy, native, title)
+
+
+def _create_crm(world: World, proxy: ProxyRow, native: NativeItem,
+                title: str) -> list[Action]:
+    """A share's first upload, with its people (rules 13 and 14)."""
+    fields = _local(world, proxy, native)
+    start = for_new_activity(proxy.id, native, fields, world.people, world.identity)
+    if start is None:
+        return [CreateCrm(proxy.id, title, uid=native.uid, fields=fields,
+                          organizer=native.organizer)]
+    notes: list[Action] = [Note(proxy.id, title, reason=start.note)] if start.note else []
+    return [CreateCrm(proxy.id, title, uid=native.uid, fields=start.fields,
+                      organizer=native.organizer, owner=start.owner, team=start.team,
+                      extra=start.extra, review=start.review), *notes]
 
 
 def settle_key(proxy: ProxyRow, native: NativeItem | None) -> str:
@@ -175,7 +205,8 @@ def settle_key(proxy: ProxyRow, native: NativeItem | None) -> str:
         return ""
     if native.recurrence is not None:       # its CRM form depends on the day (caps)
         return ""
-    return f"{native.content_hash}|{proxy.crm.timestamp}|{int(bool(native.attendees))}"
+    return (f"{native.content_hash}|{proxy.crm.timestamp}|{int(bool(native.attendees))}"
+            f"|{','.join(native.declined)}|{int(bool(native.crm_link))}")
 
 
 def is_settled(proxy: ProxyRow, native: NativeItem | None) -> bool:
@@ -223,7 +254,7 @@ def _title(proxy: ProxyRow, native: NativeItem | None) -> str:
         return str(native.fields.get("description", ""))
     if proxy.crm is not None:
         return str(proxy.crm.fields.get("description", ""))
-    return str((proxy.base or {}).get("description", ""))
+    return str((proxy.base or proxy.local or {}).get("description", ""))
 
 
 def _unshare(world: World, proxy: ProxyRow, title: str) -> list[Action]:
@@ -309,8 +340,11 @@ def _merge_actions(world: World, proxy: ProxyRow, native: NativeItem | None,
         # other and only two different values are a conflict.
         local = crm_fields if native is None else local
         base = with_defaults({})
+    elif any(name not in base for name in LATER_FIELDS):
+        base = {**{name: crm_fields[name] for name in LATER_FIELDS}, **base}
     base = settle_inflight(base, proxy.inflight, local, crm_fields)
     result = merge(local, crm_fields, base, world.settings.priority, proxy.resolution)
+    people = _people(world, proxy, native, result, base)
     actions: list[Action] = []
     uid = native.uid if native else (proxy.uid or _new_uid(world, proxy))
     native_actions = _native_actions(world, proxy, native, result.agreed, result.to_local,
@@ -318,9 +352,13 @@ def _merge_actions(world: World, proxy: ProxyRow, native: NativeItem | None,
     # Rule 1 both ways: the CRM learns the UID at the sync that creates the item.
     will_exist = native is not None or any(isinstance(a, CreateNative) for a in native_actions)
     integration = uid if will_exist and proxy.crm.integration_id != uid else None
-    if result.to_crm or integration:
+    extra = people.crm_extra if people is not None else {}
+    if result.to_crm or integration or extra:
         actions.append(UpdateCrm(proxy.id, title, crm_id=proxy.crm.id, changes=result.to_crm,
-                                 timestamp=proxy.crm.timestamp, integration_id=integration))
+                                 timestamp=proxy.crm.timestamp, integration_id=integration,
+                                 extra=extra))
+    if people is not None and ("needs_review" in extra or "review_reason" in extra):
+        actions.append(SetReview(proxy.id, title, entries=tuple(people.review)))
         if "repeat" in result.to_crm:
             actions.extend(_series_notes(world, proxy, native, title))
     actions.extend(native_actions)
@@ -334,18 +372,27 @@ def _merge_actions(world: World, proxy: ProxyRow, native: NativeItem | None,
     return actions
 
 
+def _people(world: World, proxy: ProxyRow, native: NativeItem | None, result: Merge,
+            base: Fields) -> PeopleChange | None:
+    assert proxy.crm is not None
+    return after_merge(proxy.id, native, result.agreed, result.to_crm, result.to_local, base,
+                       proxy.crm, world.people, world.identity)
+
+
 def _native_actions(world: World, proxy: ProxyRow, native: NativeItem | None,
                     agreed: Fields, to_local: Fields, uid: str, title: str) -> list[Action]:
     """Rule 4 (which component) and rule 5 (a Display In change recreates it)."""
     want = component_for(agreed["display_in"], agreed["planned_start"])
     have = native.component if native is not None else None
     native_fields = {k: agreed[k] for k in NATIVE_FIELDS}
+    link = world.settings.crm_link_line      # Aurea's link line in the description
     if want == have:
         changes = {k: v for k, v in to_local.items() if k in NATIVE_FIELDS}
-        if native is not None and changes:
+        relink = native is not None and bool(native.crm_link) != link
+        if native is not None and (changes or relink):
             series = _series_write(world, native, agreed) if "repeat" in changes else None
             return [UpdateNative(proxy.id, title, href=native.href, changes=changes,
-                                 series=series)]
+                                 series=series, link=link if relink else None)]
         return []
     actions: list[Action] = []
     if native is not None:
@@ -356,7 +403,7 @@ def _native_actions(world: World, proxy: ProxyRow, native: NativeItem | None,
     if want is not None and (native is not None or (may_create and in_window(world, agreed))):
         actions.append(CreateNative(proxy.id, title, uid=uid, component=want,
                                     fields=native_fields,
-                                    series=_series_write(world, None, agreed)))
+                                    series=_series_write(world, None, agreed), link=link))
     return actions
 
 

@@ -8,11 +8,13 @@ which methods they use).  `AppService` satisfies it structurally.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from pathlib import Path
+from typing import Protocol, Sequence
 
 from crmdesk.model import Identity, Reference
 from crmdesk.pim.base import CalendarInfo
-from crmdesk.service_types import ConflictView, ItemView, ProgressCallback, Status
+from crmdesk.service_mail import MailPreview
+from crmdesk.service_types import ConflictView, ItemView, ProgressCallback, ReviewView, Status
 from crmdesk.settings import CalendarSettings, CrmSettings, Profile, Settings
 from crmdesk.sync.actions import Action
 from crmdesk.sync.report import CancelToken, SyncReport
@@ -54,13 +56,31 @@ class GuiService(Protocol):
 
     def references(self, kind: str, text: str = "", limit: int = 50) -> list[Reference]: ...
 
+    def update_reference(self, ref: Reference, name: str, email: str) -> Reference: ...
+
     def crm_link(self, key: str) -> str | None: ...
+
+    def preview_email(self, path: str | Path) -> MailPreview: ...
+
+    def share_email(self, preview: MailPreview, account: int | None, opportunity: int | None,
+                    contacts: Sequence[int]) -> ItemView: ...
 
     def conflicts(self) -> list[ConflictView]: ...
 
     def resolve(self, proxy_id: int, choices: dict[str, str]) -> None: ...
 
     def status(self) -> Status: ...
+
+    def review_items(self) -> list[ReviewView]: ...
+
+    def review_count(self) -> int: ...
+
+    def pick_for_review(self, proxy_id: int, address: str, ref: Reference) -> None: ...
+
+    def create_contact_for_review(self, proxy_id: int, address: str, name: str, email: str,
+                                  account: int | None) -> Reference: ...
+
+    def dismiss_review(self, proxy_id: int, address: str) -> None: ...
 
     def last_report(self) -> SyncReport | None: ...
 

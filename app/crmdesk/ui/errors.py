@@ -16,9 +16,10 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from crmdesk import messages
 from crmdesk.errors import (AccessDenied, AuthError, Cancelled, ClientCertError, InvalidItem,
-                            LockedOutError, MassDeleteBlocked, NotFound, RateLimited,
-                            RedirectRefused, ServerError, SessionExpired, SettingsError,
-                            StaleWrite, StoreError, TlsError, UnreachableError, UserError)
+                            LockedOutError, MailUnreadable, MassDeleteBlocked, NotFound,
+                            RateLimited, RedirectRefused, ServerError, SessionExpired,
+                            SettingsError, StaleWrite, StoreError, TlsError,
+                            UnreachableError, UserError)
 from crmdesk.settings.secrets import KeyringUnavailable
 
 
@@ -49,6 +50,7 @@ _TITLES: tuple[tuple[type[BaseException], str], ...] = (
     (KeyringUnavailable, QT_TRANSLATE_NOOP("ErrorBox", "Password not saved")),
     (SettingsError, QT_TRANSLATE_NOOP("ErrorBox", "Setting needs attention")),
     (MassDeleteBlocked, QT_TRANSLATE_NOOP("ErrorBox", "Synchronization stopped")),
+    (MailUnreadable, QT_TRANSLATE_NOOP("ErrorBox", "E-mail not readable")),
     (UserError, QT_TRANSLATE_NOOP("ErrorBox", "Can't do that")),
     (Cancelled, QT_TRANSLATE_NOOP("ErrorBox", "Cancelled")),
     (StaleWrite, QT_TRANSLATE_NOOP("ErrorBox", "Changed elsewhere")),

@@ -35,6 +35,7 @@ from crmdesk.ui.settings.connection import ConnectionDialog
 from crmdesk.ui.settings.sync import SyncSettingsDialog
 from crmdesk.ui.help import install_help_menu
 from crmdesk.ui.sharebar import ShareBar
+from crmdesk.ui.sharemail import MailShare
 from crmdesk.ui.sync.conflicts import ConflictsDialog
 from crmdesk.ui.sync.history import HistoryDialog
 from crmdesk.ui.sync.massdelete import MassDeleteDialog
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
         self.sync_runner = SyncRunner(service, self)
         self.status: Status | None = None
         self.last_report: SyncReport | None = None
+        self.reviews = 0                 # invitees waiting in "People to review"
         self.selected_key = ""
         self.remove_flow: RemoveCrmData | None = None
         self.first_run = FirstRun(self, self, automatic=False)
@@ -117,6 +119,7 @@ class MainWindow(QMainWindow):
                                          self.open_setup,
                                          self.tr("Connect the CRM and your calendar step by "
                                                  "step, then synchronize"))
+        self.mail_share = MailShare(self)      # File › Share E-mail… and .eml drops
         toolbar = QToolBar(self.tr("Main"))
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
@@ -133,7 +136,8 @@ class MainWindow(QMainWindow):
 
     def _build_menu(self) -> None:
         menu = self.menuBar().addMenu(self.tr("&File"))
-        for action in (self.preview_action, self.sync_action, self.history_action, None,
+        for action in (self.mail_share.action, None,
+                       self.preview_action, self.sync_action, self.history_action, None,
                        self.setup_action, self.connection_action, self.sync_settings_action,
                        None, self.remove_action, None):
             if action is None:
@@ -213,6 +217,7 @@ class MainWindow(QMainWindow):
 
     def _reload_views(self) -> None:
         self.runner.run(self.service.status, self._on_status)
+        self.runner.run(self.service.review_count, self._on_reviews)
         self.calendar.refresh()
         self.runner.run(self.service.todos, self.todos.set_items)
         self.runner.run(self.service.activities, self.activities.set_items)
@@ -238,13 +243,18 @@ class MainWindow(QMainWindow):
 
     def _update_issues(self) -> None:
         """What the Sync issues dialog lists: conflicts waiting in the store, and
-        the last sync's skipped items and errors (else the items in error)."""
+        the last sync's skipped items and errors (else the items in error), and
+        the people to review."""
         conflicts = self.status.conflicts if self.status else 0
         if self.last_report is not None:
             others = len(self.last_report.skipped) + len(self.last_report.errors)
         else:
             others = self.status.errors if self.status else 0
-        self.status_bar.set_issues(conflicts + others)
+        self.status_bar.set_issues(conflicts + others + self.reviews)
+
+    def _on_reviews(self, count: int) -> None:
+        self.reviews = count
+        self._update_issues()
 
     def _on_last_report(self, report: SyncReport | None) -> None:
         if report is not None and self.last_report is None and not self.sync_runner.running:
@@ -389,6 +399,7 @@ class MainWindow(QMainWindow):
         dialog = ConflictsDialog(self.service, self.last_report, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(self.refresh)
+        dialog.review.changed.connect(self.refresh)
         dialog.open()
         return dialog
 

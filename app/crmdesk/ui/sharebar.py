@@ -10,7 +10,7 @@ is announced through `changed` so the lists can follow.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QStandardItem
 from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QFrame, QGridLayout, QHBoxLayout,
                                QListWidget, QListWidgetItem, QMessageBox, QPushButton,
                                QVBoxLayout, QWidget)
@@ -20,7 +20,7 @@ from crmdesk.service_types import ItemView, ShareState
 from crmdesk.ui.api import GuiService
 from crmdesk.ui.errors import show_error
 from crmdesk.ui.look import look, plain_label, state_text
-from crmdesk.ui.pickers import REF_ROLE, ReferencePicker, ref_text
+from crmdesk.ui.pickers import REF_ROLE, ReferencePicker, ref_row
 from crmdesk.ui.tasks import TaskRunner
 
 
@@ -50,6 +50,8 @@ class ShareBar(QFrame):
         self.account.picked.connect(lambda _ref: self.save_links())
         self.opportunity.picked.connect(lambda _ref: self.save_links())
         self._build()
+        for picker in (self.account, self.contact_picker):
+            picker.edited.connect(self._on_ref_edited)
         self.show_item(None)
 
     def _build(self) -> None:
@@ -60,7 +62,7 @@ class ShareBar(QFrame):
         self.links = QWidget()
         form = QFormLayout(self.links)
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow(plain_label(self.tr("Account:")), self.account)
+        form.addRow(plain_label(self.tr("Account:")), _with_edit(self.account))
         form.addRow(plain_label(self.tr("Opportunity:")), self.opportunity)
         form.addRow(plain_label(self.tr("Contacts:")), self._build_contacts())
         layout = QVBoxLayout(self)
@@ -87,10 +89,11 @@ class ShareBar(QFrame):
         box = QWidget()
         grid = QGridLayout(box)
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self.contacts, 0, 0)
-        grid.addWidget(self.remove_contact, 0, 1, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.contacts, 0, 0, 1, 2)
+        grid.addWidget(self.remove_contact, 0, 2, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.contact_picker, 1, 0)
-        grid.addWidget(self.add_contact, 1, 1)
+        grid.addWidget(self.contact_picker.edit_button, 1, 1)
+        grid.addWidget(self.add_contact, 1, 2)
         grid.setColumnStretch(0, 1)
         return box
 
@@ -128,9 +131,7 @@ class ShareBar(QFrame):
         self.opportunity.set_current(item.opportunity)
         self.contacts.clear()
         for ref in item.contacts:
-            row = QListWidgetItem(ref_text(ref))
-            row.setData(REF_ROLE, ref)
-            self.contacts.addItem(row)
+            self.contacts.addItem(_list_row(ref_row(ref, self.palette())))
         self.contacts.setVisible(bool(item.contacts))
         self.remove_contact.setVisible(bool(item.contacts))
         rows = min(len(item.contacts), 4)
@@ -147,6 +148,19 @@ class ShareBar(QFrame):
             self.open_button.setEnabled(link is not None)
             self.open_button.setToolTip(self.tr("Open this activity in the CRM") if link else
                                         self.tr("Available after the activity reached the CRM"))
+
+    def _on_ref_edited(self, _ref: Reference) -> None:
+        """A record was renamed in the CRM: redraw the item with the new names."""
+        if self._item is None:
+            return
+        key = self._item.key
+        self._runner.run(lambda: self._service.item(key),
+                         lambda item: self._on_reloaded(key, item))
+
+    def _on_reloaded(self, key: str, item: ItemView | None) -> None:
+        if item is not None and self._item is not None and self._item.key == key:
+            self.show_item(item)
+            self.changed.emit(item)
 
     def _set_busy(self, busy: bool) -> None:
         for widget in (self.share_button, self.unshare_button, self.links):
@@ -221,3 +235,22 @@ class ShareBar(QFrame):
     def open_in_crm(self) -> None:
         if self._link:
             QDesktopServices.openUrl(QUrl(self._link))
+
+
+def _with_edit(picker: ReferencePicker) -> QWidget:
+    """The picker with its Edit… button at its right."""
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(picker, 1)
+    row.addWidget(picker.edit_button)
+    return box
+
+
+def _list_row(row: QStandardItem) -> QListWidgetItem:
+    """A contacts-list row drawn like the picker's row for the same record."""
+    item = QListWidgetItem(row.text())
+    for role in (REF_ROLE, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.FontRole,
+                 Qt.ItemDataRole.ForegroundRole):
+        item.setData(role, row.data(role))
+    return item

@@ -1,5 +1,6 @@
 """Sync settings: who wins a conflict, the sync windows, sharing new items,
-what deleting a shared meeting does in the CRM, and the mass-delete guard."""
+what deleting a shared meeting does in the CRM, the mass-delete guard, the
+rep's own e-mail addresses (rule 14) and the CRM link line in descriptions."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from typing import Protocol
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialogButtonBox, QGroupBox,
-                               QHBoxLayout, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
+                               QHBoxLayout, QLineEdit, QRadioButton, QSpinBox, QVBoxLayout,
+                               QWidget)
 
 from crmdesk.settings import DeletePolicy, Priority, Settings
 from crmdesk.settings.model import AUTO_SYNC_MAX_MINUTES, AUTO_SYNC_MIN_MINUTES, SyncSettings
@@ -93,10 +95,13 @@ class SyncPage(QWidget, FormPage):
         self.form.addRow(note)
         window_box.setLayout(self.form)
         self.share_new = QCheckBox(self.tr("Share new calendar items with the CRM by default"))
+        self.crm_link_line = QCheckBox(self.tr("Add a link to the CRM activity at the end of "
+                                               "shared items' descriptions"))
+        self.crm_link_line.setObjectName("crmLinkLine")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (conflict_box, window_box, self._delete_box(), self.share_new,
-                       self._auto_row()):
+                       self.crm_link_line, self._auto_row()):
             layout.addWidget(widget)
 
     def _auto_row(self) -> QWidget:
@@ -111,6 +116,15 @@ class SyncPage(QWidget, FormPage):
         self.auto_form = NotedForm()
         self.auto_form.setContentsMargins(0, 0, 0, 0)
         self.auto_form.add(self.tr("Synchronize automatically every:"), self.auto_minutes)
+        # Rule 14: whose meeting it is.  (In this form: its notes show problems.)
+        self.my_addresses = QLineEdit()
+        self.my_addresses.setObjectName("myAddresses")
+        self.my_addresses.setPlaceholderText(self.tr("e.g. jane@example.com, j.doe@home.example"))
+        self.auto_form.add(self.tr("Your e-mail addresses:"), self.my_addresses)
+        hint = plain_label(self.tr("Besides the ones the CRM knows. Meetings you organize from "
+                                   "these are yours."), wrap=True)
+        hint.setStyleSheet("color: palette(placeholder-text);")
+        self.auto_form.addRow(plain_label(), hint)
         row = QWidget()
         row.setLayout(self.auto_form)
         return row
@@ -156,6 +170,8 @@ class SyncPage(QWidget, FormPage):
         self.mass_percent.setValue(sync.mass_delete_percent)
         self.mass_min.setValue(sync.mass_delete_min)
         self.auto_minutes.setValue(sync.auto_sync_minutes)
+        self.my_addresses.setText(sync.my_addresses)
+        self.crm_link_line.setChecked(sync.crm_link_line)
 
     def check(self) -> list[Problem]:
         problems = []
@@ -167,6 +183,12 @@ class SyncPage(QWidget, FormPage):
             problems.append(Problem(self.tr("Automatic sync"), self.tr(
                 "Every {low} minutes at the most often, or Never.").format(
                     low=AUTO_SYNC_MIN_MINUTES), self.auto_minutes))
+        wrong = [a for a in self.my_addresses.text().replace(",", " ").split()
+                 if "@" not in a.strip("@")]
+        if wrong:
+            problems.append(Problem(self.tr("Your e-mail addresses"), self.tr(
+                "\u201c{address}\u201d is not an e-mail address.").format(address=wrong[0]),
+                self.my_addresses))
         return problems
 
     # Two forms (windows, automatic sync) report problems; the dialog asks the page.
@@ -189,6 +211,8 @@ class SyncPage(QWidget, FormPage):
         sync.mass_delete_percent = self.mass_percent.value()
         sync.mass_delete_min = self.mass_min.value()
         sync.auto_sync_minutes = self.auto_minutes.value()
+        sync.my_addresses = self.my_addresses.text().strip()
+        sync.crm_link_line = self.crm_link_line.isChecked()
 
 
 class SyncSettingsDialog(SettingsDialog):

@@ -6,7 +6,8 @@ whose fields all have a choice; the choices apply at the next Synchronize.
 Items left on "Decide later" stay pending.  Skipped items and errors of the
 last sync are listed below with their reasons, for the rep to act on in the
 calendar or CRM; without a report from this session the dialog reads the
-last stored one, so the list survives a restart.
+last stored one, so the list survives a restart.  Invitees the CRM could not
+match are listed under "People to review" (ui/sync/review.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from crmdesk.ui.api import GuiService
 from crmdesk.ui.errors import show_error
 from crmdesk.ui.look import field_name, plain_label, title_text
 from crmdesk.ui.sync.report_view import IssuesTree, issue_count
+from crmdesk.ui.sync.review import ReviewSection
 from crmdesk.ui.tasks import TaskRunner
 
 CHOICES = ((QT_TRANSLATE_NOOP("ConflictBox", "Decide later"), ""),
@@ -95,7 +97,7 @@ class ConflictsDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Sync issues"))
-        self.resize(820, 560)
+        self.resize(960, 600)
         self._service = service
         self._runner = TaskRunner(parent=self)
         self.boxes: list[ConflictBox] = []
@@ -114,9 +116,12 @@ class ConflictsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(self.scroll, 2)
+        self.review = ReviewSection(service)
+        layout.addWidget(self.review, 2)
         layout.addWidget(self._issues_box(), 1)
         layout.addWidget(self.buttons)
         self._runner.run(service.conflicts, self._show, self._failed)
+        self.review.load()
         if report is None:
             self._runner.run(service.last_report, self.show_issues,
                              lambda exc: show_error(self, exc, self.tr(
