@@ -49,6 +49,8 @@ class ItemView:
     contacts: tuple[Reference, ...] = ()
     repeating: bool = False          # one occurrence of a series (rule 16)
     rrule: str = ""                  # the series' RRULE as the calendar holds it
+    organizer: str = ""              # the calendar item's organizer address
+    attendees: tuple[str, ...] = ()  # its invitees' addresses (rule 13)
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,8 @@ def view(store: Any, native: NativeItem | None, proxy: ProxyRow | None) -> ItemV
         account=_ref(store, "account", fields["account"]),
         opportunity=_ref(store, "opportunity", fields["opportunity"]),
         contacts=tuple(r for r in (_ref(store, "contact", c) for c in fields["contacts"]) if r),
-        rrule=_rrule(native),
+        rrule=_rrule(native), organizer=native.organizer if native is not None else "",
+        attendees=tuple(fields["attendees"]),
     )
 
 

@@ -823,11 +823,19 @@ It holds the logs, the last sync reports and the settings, without passwords. At
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Invitees:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Description:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>{status}, {priority} priority</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{people} (organized by {organizer})</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

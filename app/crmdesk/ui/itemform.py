@@ -54,6 +54,8 @@ class ItemForm(QWidget):
         self._fields = fields
         fields.addRow(plain_label(self.tr("Where:")), self.location_label)
         fields.addRow(plain_label(self.tr("Status:")), self.status_label)
+        self.people_label = plain_label(wrap=True, name="peopleLabel")
+        fields.addRow(plain_label(self.tr("Invitees:")), self.people_label)
         self.details = QWidget()
         inner = QVBoxLayout(self.details)
         inner.setContentsMargins(0, 0, 0, 0)
@@ -80,4 +82,10 @@ class ItemForm(QWidget):
         self.location_label.setText(item.location or "\u2014")
         self.status_label.setText(self.tr("{status}, {priority} priority").format(
             status=status_word(item.status), priority=priority_word(item.priority).lower()))
+        people = ", ".join(item.attendees)
+        if item.organizer and people:
+            people = self.tr("{people} (organized by {organizer})").format(
+                people=people, organizer=item.organizer)
+        self.people_label.setText(people)
+        self._fields.setRowVisible(self.people_label, bool(item.attendees))
         self.description.setPlainText(item.comment)
