@@ -15,14 +15,14 @@ from typing import Callable, Mapping, Sequence
 from crmdesk.model import (CRM_ONLY_FIELDS, NATIVE_FIELDS, DisplayIn, Fields, Identity,
                            NativeItem, Origin, ProxyRow, component_for)
 from crmdesk.model.activity import LATER_FIELDS, ActivityType, with_defaults
-from crmdesk.model import Status
 from crmdesk.model.recurrence import CrmRepeat, start_from_crm
 from crmdesk.model.series import (NO_SERIES, NativeView, SeriesWrite, view_native, write_for,
                                   zone_key)
-from crmdesk.settings.model import DeletePolicy, SyncSettings
-from crmdesk.sync.actions import (Action, CreateCrm, CreateFollowUp, CreateNative, DeleteCrm,
-                                  DeleteNative, Detach, DropProxy, LeaveTeam, LinkNative,
-                                  Note, SaveProxy, SetReview, UpdateCrm, UpdateNative)
+from crmdesk.settings.model import SyncSettings
+from crmdesk.sync.actions import (Action, CreateCrm, CreateNative, DeleteNative, DropProxy,
+                                  LeaveTeam, LinkNative, Note, SaveProxy, SetReview, UpdateCrm,
+                                  UpdateNative)
+from crmdesk.sync.deletes import crm_deleted, is_owner, native_deleted, unshare
 from crmdesk.sync.merge import Merge, merge
 from crmdesk.sync.people import (AddressBook, PeopleChange, after_merge, declined_by_rep,
                                  for_new_activity)
@@ -120,11 +120,6 @@ def fields_for_new_proxy(native: NativeItem) -> Fields:
             "account": None, "opportunity": None, "contacts": ()}
 
 
-def is_owner(world: World, proxy: ProxyRow) -> bool:
-    owner = proxy.crm.owner if proxy.crm else None
-    return owner is None or owner in world.identity.employee_ids
-
-
 def in_window(world: World, fields: Fields) -> bool:
     """Rule 18: only items inside the sync window are created on the other side."""
     start = fields.get("planned_start")
@@ -148,13 +143,13 @@ def plan_proxy(world: World, proxy: ProxyRow, linked: set[str] | None = None) ->
     title = _title(proxy, native)
     native_gone = proxy.href is not None and native is None and not proxy.native_pending
     if proxy.unshare:
-        return _unshare(world, proxy, title)
+        return unshare(world, proxy, title)
     if proxy.crm_deleted:
-        return _crm_deleted(proxy, native, title)
+        return crm_deleted(proxy, native, title)
     if proxy.detached:
         return []
     if native_gone:
-        return _native_deleted(world, proxy, title)
+        return native_deleted(world, proxy, title)
     if is_settled(proxy, native):
         return []
     if proxy.crm is not None and declined_by_rep(native, world.people) \
@@ -255,59 +250,6 @@ def _title(proxy: ProxyRow, native: NativeItem | None) -> str:
     if proxy.crm is not None:
         return str(proxy.crm.fields.get("description", ""))
     return str((proxy.base or proxy.local or {}).get("description", ""))
-
-
-def _unshare(world: World, proxy: ProxyRow, title: str) -> list[Action]:
-    """Rule 12 (never uploaded: drop the proxy) and unsharing an uploaded item."""
-    if proxy.crm is None or proxy.crm_deleted or proxy.detached:
-        return [DropProxy(proxy.id, title, reason="unshared")]
-    if is_owner(world, proxy):
-        return [DeleteCrm(proxy.id, title, crm_id=proxy.crm.id, reason="unshared by its owner"),
-                DropProxy(proxy.id, title, reason="unshared")]
-    return [LeaveTeam(proxy.id, title, crm_id=proxy.crm.id),
-            DropProxy(proxy.id, title, reason="unshared")]
-
-
-def _crm_deleted(proxy: ProxyRow, native: NativeItem | None, title: str) -> list[Action]:
-    """Rule 11: CRM-born items go from the calendar; calendar-born ones are unshared."""
-    if native is not None and proxy.origin is Origin.CRM:
-        return [DeleteNative(proxy.id, title, href=native.href, reason="deleted in the CRM"),
-                DropProxy(proxy.id, title, reason="deleted in the CRM")]
-    return [DropProxy(proxy.id, title, reason="deleted in the CRM; calendar item kept")]
-
-
-def _native_deleted(world: World, proxy: ProxyRow, title: str) -> list[Action]:
-    """Rules 9 and 10: the owner's delete deletes; anyone else leaves the team."""
-    if proxy.crm is None:
-        return [DropProxy(proxy.id, title, reason="deleted before it reached the CRM")]
-    if not is_owner(world, proxy):
-        return [LeaveTeam(proxy.id, title, crm_id=proxy.crm.id),
-                DropProxy(proxy.id, title, reason="deleted in the calendar by an attendee")]
-    policy = world.settings.delete_policy
-    if policy is DeletePolicy.CANCEL:
-        return _cancel_with_follow_up(world, proxy, title)
-    if policy is DeletePolicy.INVITEES and not proxy.invitees:
-        return [Detach(proxy.id, title, reason="a meeting without invitees is kept in the CRM")]
-    return [DeleteCrm(proxy.id, title, crm_id=proxy.crm.id, reason="deleted in the calendar"),
-            DropProxy(proxy.id, title, reason="deleted in the calendar")]
-
-
-def _cancel_with_follow_up(world: World, proxy: ProxyRow, title: str) -> list[Action]:
-    """The OnTime variant: the activity is cancelled and the owner gets a to-do."""
-    assert proxy.crm is not None
-    actions: list[Action] = []
-    if proxy.crm.fields.get("status") is not Status.CANCELLED:
-        actions.append(UpdateCrm(proxy.id, title, crm_id=proxy.crm.id,
-                                 changes={"status": Status.CANCELLED},
-                                 timestamp=proxy.crm.timestamp))
-        follow = {"description": f"Follow up: {title} was cancelled", "type": ActivityType.TODO,
-                  "display_in": DisplayIn.TODO, "planned_start": world.now,
-                  "planned_end": world.now, "account": proxy.crm.fields.get("account"),
-                  "opportunity": proxy.crm.fields.get("opportunity"),
-                  "contacts": proxy.crm.fields.get("contacts", ())}
-        actions.append(CreateFollowUp(proxy.id, title, fields=follow))
-    actions.append(Detach(proxy.id, title, reason="cancelled in the CRM, follow-up to-do added"))
-    return actions
 
 
 def _correlate_native(world: World, proxy: ProxyRow, linked: set[str]) -> NativeItem | None:
