@@ -13,11 +13,14 @@ delay is the longest the GUI thread stalled.  Each prints one JSON line.
 
 from __future__ import annotations
 
+import collections
 import json
 import os
 import statistics
 import sys
+import threading
 import time
+import traceback
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
@@ -28,9 +31,10 @@ LIMIT_S = 900            # a sync that takes longer than this is reported as unf
 
 
 def _app() -> Any:
+    """The app's own QApplication setup (crmdesk.ui.app.application)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-    return QApplication.instance() or QApplication([])
+    from crmdesk.ui.app import application
+    return application([])
 
 
 def week(profile_dir: Path, monday: date, runs: int = 7) -> dict[str, Any]:
@@ -65,6 +69,32 @@ def week(profile_dir: Path, monday: date, runs: int = 7) -> dict[str, Any]:
             "max_ms": max(warm) * 1000, "cold_ms": times[0] * 1000,
             "parts_ms": {k: statistics.median(p[k] for p in parts[1:]) * 1000
                          for k in parts[0]}}
+
+
+def _watch_stalls(state: dict[str, Any]) -> threading.Thread:
+    """Diagnostics (CRMDESK_BENCH_STALLS=1): while a probe tick is over 30 ms
+    late, sample what the GUI thread and the others are running; printed to
+    stderr at the end, most frequent first."""
+    main = threading.main_thread().ident
+    seen: collections.Counter[str] = collections.Counter()
+
+    def where(frame: Any) -> str:
+        stack = traceback.extract_stack(frame)[-4:]
+        return " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(stack))
+
+    def watch() -> None:
+        while not state["ended"]:
+            time.sleep(0.005)
+            if state["started"] and time.perf_counter() - state["last"] > 0.030 + TICK_MS / 1000:
+                for ident, frame in sys._current_frames().items():
+                    who = "GUI" if ident == main else "worker"
+                    seen[f"{who}: {where(frame)}"] += 1
+        for line, count in seen.most_common(12):
+            print(f"stall sample x{count}: {line}", file=sys.stderr)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return thread
 
 
 def lag(profile_dir: Path) -> dict[str, Any]:
@@ -105,12 +135,15 @@ def lag(profile_dir: Path) -> dict[str, Any]:
     probe = QTimer(interval=TICK_MS)
     probe.timeout.connect(tick)
     probe.start()
+    watcher = _watch_stalls(state) if os.environ.get("CRMDESK_BENCH_STALLS") else None
     window.sync_runner.finished.connect(finished)
     window.sync_runner.failed.connect(failed)
     QTimer.singleShot(1500, start)                # let the window finish its first load
     QTimer.singleShot(LIMIT_S * 1000, stop)
     app.exec()
     probe.stop()
+    if watcher is not None:
+        watcher.join(2)
     gaps = sorted(state["gaps"])
     late = [g * 1000 - TICK_MS for g in gaps]
     out = {"ticks": len(gaps), "max_lag_ms": max(late, default=0.0),

@@ -566,6 +566,9 @@ def _gui(args: list[str]) -> dict[str, Any]:
                           capture_output=True, text=True, timeout=1800, check=False,
                           env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    for line in done.stderr.splitlines():
+        if line.startswith("stall sample"):      # CRMDESK_BENCH_STALLS=1 diagnostics
+            log(f"  {line}")
     if not lines:
         raise RuntimeError(f"bench.gui {args[0]} failed ({done.returncode}): "
                            f"{(done.stderr or done.stdout)[-1500:]}")

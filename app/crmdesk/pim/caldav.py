@@ -370,7 +370,7 @@ class CalDavClient:
     def _multistatus(self, resp: requests.Response) -> tuple[ET.Element, list[_Entry]]:
         """The DAV:multistatus root and its responses; ServerError on garbage."""
         try:
-            root = ET.fromstring(resp.content)
+            root = _parse_xml(resp.content)
         except ET.ParseError:
             root = ET.Element("not-xml")
         if root.tag != D + "multistatus":
@@ -441,3 +441,16 @@ def _etag(entry: _Entry) -> str:
 def _short(exc: BaseException | str) -> str:
     text = " ".join(str(exc).split())
     return text if len(text) <= 200 else text[:197] + "..."
+
+
+XML_CHUNK = 64 * 1024
+
+
+def _parse_xml(content: bytes) -> ET.Element:
+    """ET.fromstring, fed in chunks: expat holds the GIL for a whole call, and
+    a multi-megabyte multiget parsed at once would stall the GUI thread for
+    tens of milliseconds while a sync runs in the worker (issue 7)."""
+    parser = ET.XMLParser()
+    for start in range(0, len(content), XML_CHUNK):
+        parser.feed(content[start:start + XML_CHUNK])
+    return parser.close()
