@@ -14,6 +14,7 @@ delay is the longest the GUI thread stalled.  Each prints one JSON line.
 from __future__ import annotations
 
 import collections
+import gc
 import json
 import os
 import statistics
@@ -92,6 +93,17 @@ def _watch_stalls(state: dict[str, Any]) -> threading.Thread:
         for line, count in seen.most_common(12):
             print(f"stall sample x{count}: {line}", file=sys.stderr)
 
+    started: dict[str, float] = {}
+
+    def collected(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started["gc"] = time.perf_counter()
+        elif "gc" in started:
+            took = (time.perf_counter() - started.pop("gc")) * 1000
+            if took > 10:
+                seen[f"GC generation {info.get('generation')} took {took:.0f} ms"] += 1
+
+    gc.callbacks.append(collected)
     thread = threading.Thread(target=watch, daemon=True)
     thread.start()
     return thread
