@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -90,6 +92,14 @@ def make_rep(tmp_path: Path, caldav: Any, server: Any, rep: Any,
     app = AppService(Profile.at(tmp_path))
     configure(app, caldav, server, rep, priority)
     return Rep(app=app, caldav=caldav, crm=rep.connector)
+
+
+def second_calendar(caldav: Any) -> Any:
+    """A second rep's own calendar on the same server: the caldav fixture's
+    handle on a new collection."""
+    url = caldav.server.make_calendar(caldav.username, caldav.password,
+                                      f"second-{uuid.uuid4().hex[:8]}")
+    return dataclasses.replace(caldav, calendar_url=url)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ scheduling mail, on Radicale and Xandikos against a real Tryton."""
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -15,7 +14,7 @@ from crmdesk.model import Reference
 from crmdesk.model.activity import normalize_fields
 from crmdesk.pim import ical
 
-from tests.integration.conftest import Rep, make_rep, soon
+from tests.integration.conftest import Rep, make_rep, second_calendar, soon
 
 pytestmark = pytest.mark.integration
 
@@ -127,9 +126,7 @@ def test_rules_14_15_two_reps_one_meeting_then_one_declines(
         tmp_path: Path, caldav: Any, tryton_server: Any, tryton_rep: Any,
         tryton_rep2: Any) -> None:
     organizer, attendee = tryton_rep, tryton_rep2
-    second_url = caldav.server.make_calendar(caldav.username, caldav.password,
-                                             f"second-{uuid.uuid4().hex[:8]}")
-    second = dataclasses.replace(caldav, calendar_url=second_url)
+    second = second_calendar(caldav)
     rep1 = make_rep(tmp_path / "rep1", caldav, tryton_server, organizer)
     rep2 = make_rep(tmp_path / "rep2", second, tryton_server, attendee)
     try:

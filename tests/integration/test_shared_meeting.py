@@ -6,7 +6,6 @@ Then rule 10: when the attendee deletes her copy, she only leaves the team.
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -16,7 +15,7 @@ import pytest
 from crmdesk.model.activity import normalize_fields
 from crmdesk.pim import ical
 
-from tests.integration.conftest import make_rep, soon
+from tests.integration.conftest import make_rep, second_calendar, soon
 
 pytestmark = pytest.mark.integration
 
@@ -37,14 +36,12 @@ def test_rule_2_two_reps_sharing_one_meeting_make_one_activity(tmp_path: Path, c
     uid = f"{uuid.uuid4()}@groupware.test"
     text = _meeting(uid, organizer.email, attendee.email)
     # Each rep has her own calendar holding the same meeting (same UID, organizer).
-    second_url = caldav.server.make_calendar(caldav.username, caldav.password,
-                                             f"second-{uuid.uuid4().hex[:8]}")
-    second = dataclasses.replace(caldav, calendar_url=second_url)
+    second = second_calendar(caldav)
     rep1 = make_rep(tmp_path / "rep1", caldav, tryton_server, organizer)
     rep2 = make_rep(tmp_path / "rep2", second, tryton_server, attendee)
     try:
         caldav.put(uid, text)
-        second.raw.put(second_url + "meeting.ics", data=text.encode(),
+        second.raw.put(second.calendar_url + "meeting.ics", data=text.encode(),
                        headers={"Content-Type": "text/calendar"}).raise_for_status()
         for rep in (rep1, rep2):
             rep.sync()
