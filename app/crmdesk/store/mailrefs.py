@@ -12,20 +12,9 @@ from typing import Callable, Iterable
 
 from crmdesk.model import ProxyRow, Reference
 from crmdesk.model.activity import norm_address
+from crmdesk.store.records import REF_COLUMNS, chunks, reference_from_row
 
-_COLUMNS = "kind, id, name, email, detail, complete, account"
-_CHUNK = 500           # values per IN (...) list, well under SQLite's limit
 PEOPLE = ("contact", "employee")
-
-
-def _reference(row: sqlite3.Row) -> Reference:
-    return Reference(kind=row["kind"], id=row["id"], name=row["name"], email=row["email"],
-                     detail=row["detail"], complete=bool(row["complete"]),
-                     account=row["account"])
-
-
-def _chunks(values: list, size: int = _CHUNK) -> Iterable[list]:
-    return (values[i:i + size] for i in range(0, len(values), size))
 
 
 class MailRefTables:
@@ -40,13 +29,13 @@ class MailRefTables:
         address asked (normal form; [] when nobody has it), employees first."""
         wanted = sorted({a for a in (norm_address(v) for v in addresses) if a})
         found: dict[str, list[Reference]] = {address: [] for address in wanted}
-        for chunk in _chunks(wanted):
+        for chunk in chunks(wanted):
             marks = ",".join("?" * len(chunk))
-            rows = self._x(f"SELECT {_COLUMNS} FROM ref WHERE kind IN (?, ?) "
+            rows = self._x(f"SELECT {REF_COLUMNS} FROM ref WHERE kind IN (?, ?) "
                            f"AND lower(trim(email)) IN ({marks}) ORDER BY kind DESC, name, id",
                            (*PEOPLE, *chunk))
             for row in rows:
-                found.setdefault(norm_address(row["email"]), []).append(_reference(row))
+                found.setdefault(norm_address(row["email"]), []).append(reference_from_row(row))
         return found
 
     def refs_of_accounts(self, kind: str, accounts: Iterable[int]) -> list[Reference]:
@@ -54,11 +43,11 @@ class MailRefTables:
         `accounts`; complete ones first, then by name."""
         wanted = sorted(set(accounts))
         found: list[Reference] = []
-        for chunk in _chunks(wanted):
+        for chunk in chunks(wanted):
             marks = ",".join("?" * len(chunk))
-            rows = self._x(f"SELECT {_COLUMNS} FROM ref WHERE kind=? AND account IN ({marks})",
+            rows = self._x(f"SELECT {REF_COLUMNS} FROM ref WHERE kind=? AND account IN ({marks})",
                            (kind, *chunk))
-            found.extend(_reference(row) for row in rows)
+            found.extend(reference_from_row(row) for row in rows)
         return sorted(found, key=lambda r: (not r.complete, r.name.casefold(), r.id))
 
     def proxy_by_message_id(self, message_id: str) -> ProxyRow | None:

@@ -3,10 +3,29 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+import sqlite3
+from typing import Any, Iterator, Sequence, TypeVar
 
-from crmdesk.model import CrmRecord, Fields, Origin
+from crmdesk.model import CrmRecord, Fields, Origin, Reference
 from crmdesk.model.activity import fields_from_json, fields_to_json
+
+
+T = TypeVar("T")
+CHUNK = 500          # values per IN (...) list, well under SQLite's variable limit
+REF_COLUMNS = "kind, id, name, email, detail, complete, account"
+
+
+def chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    """`values` in slices short enough for one IN (...) list."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def reference_from_row(row: sqlite3.Row) -> Reference:
+    """A `ref` table row (REF_COLUMNS) as a Reference."""
+    return Reference(kind=row["kind"], id=row["id"], name=row["name"], email=row["email"],
+                     detail=row["detail"], complete=bool(row["complete"]),
+                     account=row["account"])
 
 
 def _json_default(value: Any) -> str:

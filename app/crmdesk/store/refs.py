@@ -25,12 +25,11 @@ from itertools import accumulate
 from typing import Callable, ContextManager, Iterable, Sequence
 
 from crmdesk.model import Reference
+from crmdesk.store.records import REF_COLUMNS, chunks, reference_from_row
 
 VERSION_KEY = "refs_version"
-_COLUMNS = "kind, id, name, email, detail, complete, account"
 _SEP = "\x00"               # between the names of a joined key string
 _TOP = "\U0010ffff"         # above every character: the end of a prefix range
-_CHUNK = 500                # ids per IN (...) list
 _BOUNDARY = re.compile("[ -]")
 
 
@@ -43,11 +42,6 @@ def _word_starts(key: str) -> Iterable[int]:
     """Where words begin inside `key`: after a blank or a hyphen."""
     return (m.end() for m in _BOUNDARY.finditer(key, 0, len(key) - 1))
 
-
-def _reference(row: sqlite3.Row) -> Reference:
-    return Reference(kind=row["kind"], id=row["id"], name=row["name"], email=row["email"],
-                     detail=row["detail"], complete=bool(row["complete"]),
-                     account=row["account"])
 
 
 class KindIndex:
@@ -144,32 +138,31 @@ class RefTables:
         """The whole cache, as the CRM's lookups answered it."""
         with self.transaction():
             self._x("DELETE FROM ref")
-            self._db.executemany(f"INSERT OR REPLACE INTO ref ({_COLUMNS}) VALUES (?,?,?,?,?,?,?)",
+            self._db.executemany(f"INSERT OR REPLACE INTO ref ({REF_COLUMNS}) VALUES (?,?,?,?,?,?,?)",
                                  [_row(r) for r in refs])
             self._bump_refs()
 
     def put_ref(self, ref: Reference) -> None:
         """Add or replace one record (after it was created or edited in the CRM)."""
         with self.transaction():
-            self._x(f"INSERT OR REPLACE INTO ref ({_COLUMNS}) VALUES (?,?,?,?,?,?,?)",
+            self._x(f"INSERT OR REPLACE INTO ref ({REF_COLUMNS}) VALUES (?,?,?,?,?,?,?)",
                     _row(ref))
             self._bump_refs()
 
     def ref(self, kind: str, ref_id: int) -> Reference | None:
-        row = self._x(f"SELECT {_COLUMNS} FROM ref WHERE kind=? AND id=?",
+        row = self._x(f"SELECT {REF_COLUMNS} FROM ref WHERE kind=? AND id=?",
                       (kind, ref_id)).fetchone()
-        return None if row is None else _reference(row)
+        return None if row is None else reference_from_row(row)
 
     def refs_by_ids(self, kind: str, ids: Iterable[int]) -> dict[int, Reference]:
         """The known records of `kind` among `ids`, by id (unknown ids left out)."""
         wanted = sorted(set(ids))
         found: dict[int, Reference] = {}
-        for first in range(0, len(wanted), _CHUNK):
-            chunk = wanted[first:first + _CHUNK]
+        for chunk in chunks(wanted):
             marks = ",".join("?" * len(chunk))
-            rows = self._x(f"SELECT {_COLUMNS} FROM ref WHERE kind=? AND id IN ({marks})",
+            rows = self._x(f"SELECT {REF_COLUMNS} FROM ref WHERE kind=? AND id IN ({marks})",
                            (kind, *chunk))
-            found.update((row["id"], _reference(row)) for row in rows)
+            found.update((row["id"], reference_from_row(row)) for row in rows)
         return found
 
     def search_refs(self, kind: str, text: str, limit: int) -> list[Reference]:
@@ -195,8 +188,8 @@ class RefTables:
             self._ref_indexes, self._ref_version = {}, version
         index = self._ref_indexes.get(kind)
         if index is None:
-            rows = self._x(f"SELECT {_COLUMNS} FROM ref WHERE kind=?", (kind,))
-            index = self._ref_indexes[kind] = KindIndex(_reference(r) for r in rows)
+            rows = self._x(f"SELECT {REF_COLUMNS} FROM ref WHERE kind=?", (kind,))
+            index = self._ref_indexes[kind] = KindIndex(reference_from_row(r) for r in rows)
         return index
 
 

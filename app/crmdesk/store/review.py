@@ -19,12 +19,12 @@ from typing import Callable, ContextManager, Iterable, Mapping, Sequence
 
 from crmdesk.model.activity import norm_address
 from crmdesk.model.people import ReviewEntry
+from crmdesk.store.records import chunks
 
 OPEN = "open"
 DISMISSED = "dismissed"
 CRM = "crm"
 REP = "rep"
-_CHUNK = 500          # ids / addresses per statement, well under SQLite's variable limit
 
 RefKey = tuple[str, int]
 BookEntry = tuple[tuple[RefKey, ...], str]       # (refs, source)
@@ -42,9 +42,6 @@ def _refs_load(text: str) -> tuple[RefKey, ...]:
     return tuple((str(kind), int(ref_id)) for kind, ref_id in json.loads(text or "[]"))
 
 
-def _chunks(values: Sequence[object]) -> Iterable[Sequence[object]]:
-    for start in range(0, len(values), _CHUNK):
-        yield values[start:start + _CHUNK]
 
 
 class ReviewTables:
@@ -76,7 +73,7 @@ class ReviewTables:
     def dismissed(self, proxy_ids: Sequence[int]) -> set[tuple[int, str]]:
         """(proxy id, address) of the dismissed rows of these proxies."""
         found: set[tuple[int, str]] = set()
-        for chunk in _chunks(list(proxy_ids)):
+        for chunk in chunks(list(proxy_ids)):
             marks = ",".join("?" * len(chunk))
             rows = self._x(f"SELECT proxy_id, address FROM review WHERE state=? "
                            f"AND proxy_id IN ({marks})", (DISMISSED, *chunk))
@@ -98,7 +95,7 @@ class ReviewTables:
         """{address: (refs, source)} for the addresses known, keyed in normal form."""
         wanted = sorted({a for a in (norm_address(v) for v in addresses) if a})
         found: dict[str, BookEntry] = {}
-        for chunk in _chunks(wanted):
+        for chunk in chunks(wanted):
             marks = ",".join("?" * len(chunk))
             rows = self._x(f"SELECT address, refs, source FROM address_book "
                            f"WHERE address IN ({marks})", tuple(chunk))

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from crmdesk.model import Identity, NativeItem, ProxyRow
 from crmdesk.settings.model import SyncSettings
-from crmdesk.sync.people import AddressBook, own_addresses
+from crmdesk.sync.people import AddressBook, own_addresses, single
 
 
 def addresses_of(proxies: Sequence[ProxyRow], mirror: Mapping[str, NativeItem]) -> set[str]:
@@ -54,5 +54,4 @@ def _needs_asking(entry: tuple[Iterable[Any], str] | None) -> bool:
     if entry is None:
         return True
     refs, source = entry
-    probe = AddressBook(refs={"": tuple(tuple(r) for r in refs)})
-    return source != "rep" and probe.resolved("") is None
+    return source != "rep" and single(tuple(tuple(r) for r in refs)) is None

@@ -40,11 +40,16 @@ class AddressBook:
 
     def resolved(self, address: str) -> tuple[str, int] | None:
         """The one employee or contact an address is, or None."""
-        found = self.refs.get(address, ())
-        if len(found) == 1:
-            return found[0]
-        employees = [r for r in found if r[0] == "employee"]
-        return employees[0] if len(employees) == 1 else None
+        return single(self.refs.get(address, ()))
+
+
+def single(found: Refs) -> tuple[str, int] | None:
+    """The one record a set of matches means: the only one, or the only
+    employee among them; None when there is none or it is ambiguous."""
+    if len(found) == 1:
+        return found[0]
+    employees = [r for r in found if r[0] == "employee"]
+    return employees[0] if len(employees) == 1 else None
 
 
 def own_addresses(identity: Identity, extra: Iterable[str]) -> frozenset[str]:
