@@ -17,9 +17,10 @@ from crmdesk.crm.tryton import TrytonConnector
 from crmdesk.errors import SettingsError, UserError
 from crmdesk.model import NativeItem, Origin, ProxyRow, Reference
 from crmdesk.model.activity import normalize_fields, with_defaults
+from crmdesk.model.recurrence import Start
 from crmdesk.model.series import SeriesWrite
 from crmdesk.settings.zone import rep_zone
-from crmdesk.pim import ical
+from crmdesk.pim import ical, ical_occurrences
 from crmdesk.pim.base import CalendarInfo
 from crmdesk.pim.caldav import CalDavClient
 from crmdesk.service_mail import MailService
@@ -39,7 +40,8 @@ from crmdesk.model import Identity
 from crmdesk.sync.report import ReportEntry, SideCounts
 from crmdesk.uninstall import (UninstallPlan, UninstallReport, delete_crm_items,
                                 plan_uninstall, remove_local)
-from crmdesk.views import occurrences, view
+from crmdesk.model.occurrence import split_occurrence
+from crmdesk.views import occurrences, row_view
 
 
 class ServiceApi:
@@ -62,6 +64,9 @@ class ServiceApi:
     todos() -> list[ItemView]          every VTODO in the mirror.
     activities() -> list[ItemView]     every proxy (shared items and Activities-only).
     item(key) -> ItemView | None
+        A moved occurrence (rule 17, key "n:<series href>#<id>") comes with
+        repeating=True and its series' rrule; it is shared exactly when its
+        series is: share and unshare act on the series.
     share(key) -> ItemView             creates the proxy at once (works offline).
     unshare(key) -> ItemView
     set_links(key, account: int | None, opportunity: int | None,
@@ -118,8 +123,14 @@ class IcalRenderer:
         return ical.render_new(uid, component, fields, series=series, link=link)
 
     def patch(self, raw: str, changes: dict, series: SeriesWrite | None = None,
-              link: str | None = None) -> str:
-        return ical.patch(raw, changes, series, link)
+              link: str | None = None, occurrence: str = "") -> str:
+        return ical.patch(raw, changes, series, link, occurrence=occurrence)
+
+    def add_occurrence(self, raw: str, rid: Start, fields: dict, link: str = "") -> str:
+        return ical_occurrences.add_occurrence(raw, rid, fields, link)
+
+    def drop_occurrence(self, raw: str, key: str, exclude: bool) -> str:
+        return ical_occurrences.drop_occurrence(raw, key, exclude)
 
     def unscheduled(self, raw: str) -> str:
         return ical.unscheduled(raw)
@@ -247,34 +258,53 @@ class AppService(ReviewService, RefService, MailService):
         return self._views(self.store.mirror_component("VTODO"))
 
     def activities(self) -> list[ItemView]:
-        by_href = self.store.mirror_all()
-        rows = [view(self.store, by_href.get(p.href) if p.href else None, p)
-                for p in self.store.proxies()]
+        """Every proxy: a series' moved occurrences (rule 17) are rows of their own."""
+        by_href, proxies = self.store.mirror_all(), self.store.proxies_by_href()
+        rows = [row_view(self.store, by_href.get(p.href) if p.href else None, p, by_href,
+                         proxies) for p in self.store.proxies()]
         return sorted(rows, key=lambda v: (v.start is None, v.start or _EPOCH, v.title))
 
     def _views(self, items: list[NativeItem]) -> list[ItemView]:
-        proxies = self.store.proxies_by_href()
-        return [view(self.store, item, proxies.get(item.href)) for item in items]
+        proxies, known = self.store.proxies_by_href(), {i.href: i for i in items}
+        return [row_view(self.store, i, proxies.get(i.href), known, proxies) for i in items]
 
     def item(self, key: str) -> ItemView | None:
         native, proxy = self._resolve(key)
         if native is None and proxy is None:
             return None
-        return view(self.store, native, proxy)
+        if native is not None and native.is_occurrence:      # _resolve may give the series'
+            proxy = self.store.proxy_by_href(native.href)
+        return row_view(self.store, native, proxy)
 
     def _resolve(self, key: str) -> tuple[NativeItem | None, ProxyRow | None]:
+        """The calendar item and proxy of a key.  A moved occurrence with no
+        proxy of its own yet answers with its series' proxy: its CRM links
+        and "Open in CRM" are the series' until a sync gives it its own."""
         kind, _, ident = key.partition(":")
         if kind == "n":
-            return self.store.mirror_get(ident), self.store.proxy_by_href(ident)
+            native, proxy = self.store.mirror_get(ident), self.store.proxy_by_href(ident)
+            if proxy is None and native is not None and native.is_occurrence:
+                proxy = self.store.proxy_by_href(native.parent)
+            return native, proxy
         if kind == "p" and ident.isdigit():
             proxy = self.store.proxy(int(ident))
             native = self.store.mirror_get(proxy.href) if proxy and proxy.href else None
             return native, proxy
         return None, None
 
+    def _series_key(self, key: str) -> str:
+        """The key that share and unshare act on: a moved occurrence is shared
+        exactly when its series is (rule 17), so its series'."""
+        native, proxy = self._resolve(key)
+        if native is not None and native.is_occurrence:
+            return f"n:{native.parent}"
+        found = split_occurrence(proxy.href) if native is None and proxy is not None else None
+        return f"n:{found[0]}" if found else key
+
     # -- sharing -----------------------------------------------------------
     def share(self, key: str) -> ItemView:
-        native, proxy = self._resolve(key)
+        """Share the item (an occurrence: its series); answers with `key`'s row."""
+        native, proxy = self._resolve(self._series_key(key))
         if native is None:
             raise UserError("Only calendar entries and to-dos can be shared.")
         if proxy is None:
@@ -285,7 +315,8 @@ class AppService(ReviewService, RefService, MailService):
         return self._must(key)
 
     def unshare(self, key: str) -> ItemView:
-        native, proxy = self._resolve(key)
+        """Unshare the item (an occurrence: its series); answers with `key`'s row."""
+        native, proxy = self._resolve(self._series_key(key))
         if proxy is None:
             raise UserError("This item is not shared with the CRM.")
         if proxy.origin is Origin.CRM:

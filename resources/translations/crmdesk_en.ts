@@ -838,6 +838,10 @@ It holds the logs, the last sync reports and the settings, without passwords. At
         <source>{people} (organized by {organizer})</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>{pattern} (this occurrence was moved or changed)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ItemList</name>

@@ -245,7 +245,7 @@ class SyncMixin:
                 cls.write(visible, {'employees': [('remove', employees)]})
 
     @classmethod
-    def join_shared(cls, integration_id, organizer_email):
+    def join_shared(cls, integration_id, organizer_email, recurrence_id=None):
         """Put the caller's employee on the team of the activity that the
         meeting's organizer shared, and return its row (None: no such one).
 
@@ -254,8 +254,11 @@ class SyncMixin:
         by its integration id and its organizer: the owner's party must have
         `organizer_email` (any case) as an e-mail address.  Knowing that
         address is what proves the caller was invited; without an exact
-        match nothing is changed and nothing is told.  Of several matches
-        the oldest series (not a moved occurrence) is joined.
+        match nothing is changed and nothing is told.  Without
+        `recurrence_id` the oldest series (not a moved occurrence) is
+        joined; with it (rule 17: an ISO datetime string or a datetime,
+        compared as naive UTC to the second) the oldest moved occurrence of
+        that series replacing that instant is joined instead.
         """
         pool = Pool()
         ModelAccess = pool.get('ir.model.access')
@@ -269,12 +272,24 @@ class SyncMixin:
         if (not isinstance(integration_id, str) or not integration_id
                 or not email or company not in User.get_companies()):
             return None
+        domain = [
+            ('integration_id', '=', integration_id),
+            ('company', '=', company),
+            ]
+        if recurrence_id is None:
+            domain.append(('series', '=', None))
+        else:
+            instant = _instant(recurrence_id)
+            if instant is None:
+                return None
+            domain.extend([
+                    ('series', '!=', None),
+                    ('recurrence_id', '>=', instant),
+                    ('recurrence_id', '<', instant + dt.timedelta(seconds=1)),
+                    ])
         with without_check_access():
-            candidates = cls.search([
-                    ('integration_id', '=', integration_id),
-                    ('company', '=', company),
-                    ('series', '=', None),
-                    ], order=[('create_date', 'ASC'), ('id', 'ASC')])
+            candidates = cls.search(
+                domain, order=[('create_date', 'ASC'), ('id', 'ASC')])
             found = next((a for a in candidates
                     if email in _party_emails(a.owner.party)), None)
             if found is None:
@@ -312,6 +327,23 @@ def _added_ids(value):
         else:
             ids.append(int(item))
     return ids
+
+
+def _instant(value):
+    """A recurrence id (ISO text, datetime or date) as a naive UTC datetime
+    to the second; None when it is none of these."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return value.replace(microsecond=0)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    return None
 
 
 def _email(value):

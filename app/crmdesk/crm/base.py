@@ -50,7 +50,8 @@ class Connector(Protocol):
         """Creates, writes and deletes since `watermark` (None: everything visible)."""
 
     def find_by_integration_id(self, integration_id: str, owner: int | None) -> CrmRecord | None:
-        """Natural key 1 (rule 2)."""
+        """Natural key 1 (rule 2): a series or single activity, never a moved
+        occurrence (rule 17), although it has the same integration id."""
 
     def find_by_subject(self, description: str, planned_start: datetime | None,
                         owner: int | None) -> CrmRecord | None:
@@ -58,7 +59,18 @@ class Connector(Protocol):
 
     def find_by_integration_ids(self, integration_ids: Sequence[str],
                                 owner: int | None) -> dict[str, CrmRecord]:
-        """Natural key 1 for many items at once, in a few requests."""
+        """Natural key 1 for many items at once, in a few requests; moved
+        occurrences are left out as in find_by_integration_id."""
+
+    def find_occurrences(self, series_ids: Sequence[int]) -> list[CrmRecord]:
+        """Rule 2 for occurrences (rule 17): every visible activity whose `series`
+        is one of `series_ids`, in a few requests.
+
+        A moved or changed occurrence is its own activity with extra["series"]
+        = the series' id and extra["recurrence_id"] = the UTC instant (ISO) of
+        the occurrence it replaces; the sync looks for one by (series,
+        recurrence_id) here before creating it.
+        """
 
     def find_by_subjects(self, keys: Sequence[tuple[str, datetime | None]],
                          owner: int | None) -> dict[tuple[str, datetime | None], CrmRecord]:
@@ -81,14 +93,18 @@ class Connector(Protocol):
     def leave_team(self, record_id: int) -> None:
         """Take the rep's own employee off the activity's team (rule 10)."""
 
-    def join_shared(self, integration_id: str, organizer_email: str) -> CrmRecord | None:
+    def join_shared(self, integration_id: str, organizer_email: str,
+                    recurrence_id: datetime | None = None) -> CrmRecord | None:
         """Rule 2 across reps: join the team of the activity another rep created
         for the same meeting.
 
         The CRM looks past the rep's visibility for the activity with this
         integration id whose owner has `organizer_email`, puts the rep's own
         employee on its team and returns it, now visible to her; None (and
-        nothing changed) when there is no such activity.
+        nothing changed) when there is no such activity.  Without
+        `recurrence_id` that is a series or single activity, never a moved
+        occurrence; with it (a UTC instant; naive means UTC) the organizer's
+        moved occurrence of that series replacing that instant (rule 17).
         """
 
     def references(self) -> list[Reference]:

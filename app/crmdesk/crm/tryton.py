@@ -195,7 +195,9 @@ class TrytonConnector:
         return [record_from_row(row) for row in rows]
 
     def find_by_integration_id(self, integration_id: str, owner: int | None) -> CrmRecord | None:
-        domain: list[Any] = [("integration_id", "=", integration_id)]
+        """Natural key 1 (rule 2): a series or single activity, never a moved
+        occurrence, which carries the same integration id as its series."""
+        domain: list[Any] = [("integration_id", "=", integration_id), ("series", "=", None)]
         if owner is not None:
             domain.append(("owner", "=", owner))
         found = self._search(domain, 1)
@@ -212,14 +214,23 @@ class TrytonConnector:
 
     def find_by_integration_ids(self, integration_ids: Sequence[str],
                                 owner: int | None) -> dict[str, CrmRecord]:
-        """Natural key 1 for many items: one request per BATCH ids (rule 2)."""
+        """Natural key 1 for many items: one request per BATCH ids (rule 2);
+        moved occurrences (rule 17) are left out, as in find_by_integration_id."""
         found: dict[str, CrmRecord] = {}
         for chunk in _chunks(sorted(set(integration_ids)), BATCH):
-            domain: list[Any] = [("integration_id", "in", chunk)]
+            domain: list[Any] = [("integration_id", "in", chunk), ("series", "=", None)]
             if owner is not None:
                 domain.append(("owner", "=", owner))
             for record in self._search(domain):
                 found.setdefault(record.integration_id, record)
+        return found
+
+    def find_occurrences(self, series_ids: Sequence[int]) -> list[CrmRecord]:
+        """The visible moved occurrences (rule 17) of these series, oldest first:
+        one request per BATCH series ids."""
+        found: list[CrmRecord] = []
+        for chunk in _chunks(sorted(set(series_ids)), BATCH):
+            found += self._search([("series", "in", chunk)])
         return found
 
     def find_by_subjects(self, keys: Sequence[tuple[str, datetime | None]],
@@ -305,15 +316,21 @@ class TrytonConnector:
     def leave_team(self, record_id: int) -> None:
         self._call("leave_team", [record_id])
 
-    def join_shared(self, integration_id: str, organizer_email: str) -> CrmRecord | None:
-        """Join the team of the organizer's activity for this UID (one request).
+    def join_shared(self, integration_id: str, organizer_email: str,
+                    recurrence_id: datetime | None = None) -> CrmRecord | None:
+        """Join the team of the organizer's activity for this UID (one request):
+        its series, or with `recurrence_id` (naive: UTC) its moved occurrence
+        replacing that instant (rule 17), sent as naive UTC ISO text.
 
         The server checks that the owner's party has `organizer_email` and
         answers None, changing nothing, when no activity matches.
         """
         if not integration_id or not organizer_email:
             return None
-        row = self._call("join_shared", integration_id, organizer_email)
+        params: list[Any] = [integration_id, organizer_email]
+        if recurrence_id is not None:
+            params.append(_naive_utc(recurrence_id).isoformat())
+        row = self._call("join_shared", *params)
         return record_from_row(row) if row else None
 
     def references(self) -> list[Reference]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crmdesk.model.activity import Fields, Origin
-from crmdesk.model.recurrence import NativeSeries
+from crmdesk.model.recurrence import NativeSeries, Start
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,18 @@ class NativeItem:
     # A repeating item's own terms (DTSTART as written, RRULE, EXDATE, RDATE);
     # its "repeat" field is what the CRM makes of them (see sync.plan).
     recurrence: NativeSeries | None = None
+    # An overridden occurrence (rule 17) is an item of its own, kept in the
+    # mirror at occurrence_href(parent, RECURRENCE-ID): `parent` is its
+    # series' href, `recurrence_id` its RECURRENCE-ID as written, and `raw`
+    # is empty (the series' object holds its text).  A series as parsed
+    # carries its moved or changed occurrences in `overrides`.
+    parent: str = ""
+    recurrence_id: Start | None = None
+    overrides: tuple["NativeItem", ...] = ()
+
+    @property
+    def is_occurrence(self) -> bool:
+        return bool(self.parent)
 
 
 @dataclass(frozen=True)

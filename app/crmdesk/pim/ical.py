@@ -1,8 +1,9 @@
 """iCalendar ⇄ model mapping: parse a calendar object, render a new one, patch one.
 
 One CalDAV resource holds one VEVENT or VTODO (plus VTIMEZONEs and, for a
-recurring series, overrides: the master is taken for now).  Values map to
-the normalized `Fields` of crmdesk.model:
+recurring series, overrides: the master is the item, its moved or changed
+occurrences are items of their own, see pim/ical_occurrences.py).  Values
+map to the normalized `Fields` of crmdesk.model:
 
     SUMMARY → description      DESCRIPTION → comment     LOCATION → location
     DTSTART → planned_start    DTEND | DTSTART+DURATION (VTODO: DUE) → planned_end
@@ -36,8 +37,8 @@ from crmdesk.model import NATIVE_FIELDS, Fields, NativeItem, Priority, Status
 from crmdesk.model.activity import with_defaults
 from crmdesk.model.hashing import content_hash
 from crmdesk.model.series import SeriesWrite
-from crmdesk.pim.ical_series import (add_timezones, read_series, series_hash, start_templates,
-                                     write_series)
+from crmdesk.pim.ical_series import (add_timezones, find_override, read_series, series_hash,
+                                     start_templates, write_series)
 from crmdesk.pim import guard
 
 PRODID = "-//crmdesk//EN"
@@ -59,7 +60,11 @@ Instant = date | datetime   # a DATE (all-day) or an aware UTC datetime
 def parse_item(href: str, etag: str, raw: str | bytes) -> NativeItem:
     """Parse one calendar object; InvalidItem (keyed by href) on bad input.
 
-    Bytes must be UTF-8 (no silent replacement: that would be written back)."""
+    Bytes must be UTF-8 (no silent replacement: that would be written back).
+    A series carries its moved or changed occurrences in `overrides` (rule 17).
+    """
+    # A cycle: pim.ical_occurrences builds on this module's helpers.
+    from crmdesk.pim.ical_occurrences import occurrences
     try:
         raw = guard.decoded(raw)
         cal = _load(raw)
@@ -70,7 +75,7 @@ def parse_item(href: str, etag: str, raw: str | bytes) -> NativeItem:
         attendees = fields["attendees"]
         declined = _declined(comp)
         link = crm_link(comp)
-        series = read_series(comp, cal.subcomponents)
+        series, overrides = occurrences(href, etag, cal, comp, fields, read_series(comp))
     except InvalidItem as exc:
         raise InvalidItem(href, _short(exc.detail)) from exc   # it may quote the server
     except Exception as exc:  # icalendar raises many types on hostile input
@@ -79,7 +84,7 @@ def parse_item(href: str, etag: str, raw: str | bytes) -> NativeItem:
     return NativeItem(
         href=href, etag=etag, uid=uid, component=kind, fields=fields, raw=raw,
         organizer=organizer, attendees=attendees, declined=declined, recurrence=series,
-        crm_link=link,
+        crm_link=link, overrides=overrides,
         content_hash=series_hash(content_hash(kind, fields), series))
 
 
@@ -316,15 +321,8 @@ def render_new(uid: str, component: str, fields: Mapping[str, Any],
     comp: Component = Event() if component == "VEVENT" else Todo()
     comp.add("UID", uid)
     _stamp(comp, created=True)
-    for name in _TEXT_PROPS:
-        _write_text(comp, name, values[name])
-    if link:
-        _write_comment(comp, values["comment"], link)
-    _write_times(comp, values, start_templates(series), due_only=False)
+    write_all(comp, values, start_templates(series), link)
     write_series(comp, series)
-    _write_status(comp, values["status"])
-    _write_priority(comp, values["priority"])
-    _show_done(comp, values)
     if organizer:
         comp.add("ORGANIZER", vCalAddress(f"mailto:{organizer}"))
     names = dict(attendees)
@@ -335,6 +333,19 @@ def render_new(uid: str, component: str, fields: Mapping[str, Any],
     if series is not None and series.tzid:
         add_timezones(cal)
     return str(cal.to_ical().decode("utf-8"))
+
+
+def write_all(comp: Component, values: Fields, templates: Mapping[str, Template],
+              link: str) -> None:
+    """Write complete `values` into a new component, times in `templates`' zones."""
+    for name in _TEXT_PROPS:
+        _write_text(comp, name, values[name])
+    if link:
+        _write_comment(comp, values["comment"], link)
+    _write_times(comp, values, templates, due_only=False)
+    _write_status(comp, values["status"])
+    _write_priority(comp, values["priority"])
+    _show_done(comp, values)
 
 
 def _attendee(address: str, name: str) -> vCalAddress:
@@ -348,15 +359,43 @@ def _attendee(address: str, name: str) -> vCalAddress:
 
 
 def patch(raw: str, changes: Mapping[str, Any], series: SeriesWrite | None = None,
-          link: str | None = None) -> str:
+          link: str | None = None, occurrence: str = "") -> str:
     """Apply a partial Fields mapping to an object's text, keeping the rest.
 
-    InvalidItem if `raw` can't be read; ValueError if the merged fields are
-    incoherent (an end before the start, a VEVENT without a start).
+    `occurrence` (a model.occurrence.rid_key) edits that override of the
+    series instead of the master (rule 17); it has no series of its own.
+    InvalidItem if `raw` can't be read or holds no such override; ValueError
+    if the merged fields are incoherent (an end before the start, a VEVENT
+    without a start).
     """
+    if occurrence and series is not None:
+        raise ValueError("an occurrence has no series of its own")
+    cal, comp = load_for_write(raw)
+    if occurrence:
+        comp = find_override(cal, comp, occurrence)
+        if comp is None:
+            raise InvalidItem("", "that occurrence is no longer in the series")
+    edit(comp, changes, link)
+    write_series(comp, series)
+    _stamp(comp, created=False)
+    _no_scheduling(cal)
+    return str(cal.to_ical().decode("utf-8"))
+
+
+def load_for_write(raw: str) -> tuple[Calendar, Component]:
+    """`raw` and its master read for a write: InvalidItem on anything unreadable."""
     try:
         cal = _load(raw)
-        comp = _main_component(cal)
+        return cal, _main_component(cal)
+    except InvalidItem:
+        raise
+    except Exception as exc:  # icalendar raises many types on hostile input
+        raise InvalidItem("", f"unreadable iCalendar: {_short(exc)}") from exc
+
+
+def edit(comp: Component, changes: Mapping[str, Any], link: str | None) -> None:
+    """Apply `changes` to one component; `link` None keeps its link line."""
+    try:
         old = _read_fields(comp)
     except InvalidItem:
         raise
@@ -369,10 +408,6 @@ def patch(raw: str, changes: Mapping[str, Any], series: SeriesWrite | None = Non
     want = had if link is None else link
     if want != had or (want and new["comment"] != old["comment"]):
         _write_comment(comp, new["comment"], want)
-    write_series(comp, series)
-    _stamp(comp, created=False)
-    _no_scheduling(cal)
-    return str(cal.to_ical().decode("utf-8"))
 
 
 def _apply(comp: Component, old: Fields, new: Fields) -> None:

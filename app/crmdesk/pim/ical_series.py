@@ -16,13 +16,15 @@ from icalendar import Calendar, vRecur
 from icalendar.cal import Component
 
 from crmdesk.errors import InvalidItem
+from crmdesk.model.occurrence import rid_key
 from crmdesk.model.recurrence import NativeSeries, Start
 from crmdesk.model.series import SeriesWrite, series_to_json, zone_named
 
 
-def read_series(comp: Component, siblings: Iterable[Component] = ()) -> NativeSeries | None:
-    """The master's series, None when it does not repeat; `siblings` are the
-    object's other components (overrides carry a RECURRENCE-ID)."""
+def read_series(comp: Component) -> NativeSeries | None:
+    """The master's series, None when it does not repeat.  Its `overridden`
+    is left empty: pim/ical_occurrences.py fills it with the moved or changed
+    occurrences (rule 17)."""
     if "RRULE" not in comp and "RDATE" not in comp:
         return None
     rule = comp.get("RRULE")
@@ -32,12 +34,26 @@ def read_series(comp: Component, siblings: Iterable[Component] = ()) -> NativeSe
     start = comp.decoded("DTSTART") if "DTSTART" in comp else None
     if start is None:
         raise InvalidItem("", "a repeating item without DTSTART")
-    overridden = tuple(c.decoded("RECURRENCE-ID") for c in siblings
-                       if c is not comp and "RECURRENCE-ID" in c)
-    if any(not isinstance(d, (date, datetime)) for d in overridden):
-        raise InvalidItem("", "an override has more than one RECURRENCE-ID")
     return NativeSeries(dtstart=start, rrule=text, exdates=tuple(_dates(comp, "EXDATE")),
-                        rdates=tuple(_dates(comp, "RDATE")), overridden=overridden)
+                        rdates=tuple(_dates(comp, "RDATE")))
+
+
+def overrides_of(cal: Calendar, master: Component) -> list[tuple[Component, Start]]:
+    """The master's overrides (its kind, a RECURRENCE-ID) and their RECURRENCE-IDs."""
+    found = []
+    for comp in cal.subcomponents:
+        if comp is master or comp.name != master.name or "RECURRENCE-ID" not in comp:
+            continue
+        rid = comp.decoded("RECURRENCE-ID")
+        if not isinstance(rid, (date, datetime)):
+            raise InvalidItem("", "an override has more than one RECURRENCE-ID")
+        found.append((comp, rid))
+    return found
+
+
+def find_override(cal: Calendar, master: Component, key: str) -> Component | None:
+    """The override whose RECURRENCE-ID has model.occurrence.rid_key `key`."""
+    return next((comp for comp, rid in overrides_of(cal, master) if rid_key(rid) == key), None)
 
 
 def _dates(comp: Component, name: str) -> Iterable[Start]:

@@ -12,12 +12,10 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from crmdesk.errors import StoreDamaged, StoreError
-from crmdesk.model import NativeItem
-from crmdesk.model.activity import fields_from_json, fields_to_json
-from crmdesk.model.series import series_from_json, series_to_json
 from crmdesk.store import safety
 from crmdesk.store.proxies import ProxyTables
 from crmdesk.store.mailrefs import MailRefTables
+from crmdesk.store.mirror import MirrorTables
 from crmdesk.store.refs import RefTables
 from crmdesk.store.review import ReviewTables
 from crmdesk.store.safety import StoreRecovered
@@ -35,11 +33,7 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.astimezone(timezone.utc).isoformat()
-
-
-class Store(ProxyTables, ReviewTables, RefTables, MailRefTables):
+class Store(MirrorTables, ProxyTables, ReviewTables, RefTables, MailRefTables):
     """The local store.  Create one per thread; they share the file."""
 
     def __init__(self, path: Path) -> None:
@@ -218,76 +212,6 @@ class Store(ProxyTables, ReviewTables, RefTables, MailRefTables):
 
     def set_json(self, key: str, value: Any) -> None:
         self.set_meta(key, None if value is None else json.dumps(value))
-
-    # -- mirror ----------------------------------------------------------
-    @staticmethod
-    def _native(row: sqlite3.Row) -> NativeItem:
-        return NativeItem(href=row["href"], etag=row["etag"], uid=row["uid"],
-                          component=row["component"],
-                          fields=fields_from_json(json.loads(row["fields"])),
-                          raw=row["raw"], organizer=row["organizer"],
-                          attendees=tuple(a for a in row["attendees"].split("\n") if a),
-                          declined=tuple(a for a in row["declined"].split("\n") if a),
-                          crm_link=row["crm_link"],
-                          content_hash=row["content_hash"],
-                          recurrence=series_from_json(row["recurrence"]))
-
-    def mirror_put(self, items: Sequence[NativeItem]) -> None:
-        rows = [(i.href, i.uid, i.etag, i.component, json.dumps(fields_to_json(i.fields)),
-                 i.raw, i.organizer, i.content_hash, _iso(i.fields.get("planned_start")),
-                 _iso(i.fields.get("planned_end")), "\n".join(i.attendees),
-                 series_to_json(i.recurrence), "\n".join(i.declined), i.crm_link)
-                for i in items]
-        with self.transaction():
-            self._db.executemany(
-                "INSERT OR REPLACE INTO mirror (href, uid, etag, component, fields, raw, "
-                "organizer, content_hash, start_utc, end_utc, attendees, recurrence, declined, "
-                "crm_link) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-            self._db.executemany("DELETE FROM invalid_item WHERE href=?",
-                                 [(i.href,) for i in items])
-
-    def mirror_delete(self, hrefs: Sequence[str]) -> None:
-        with self.transaction():
-            self._db.executemany("DELETE FROM mirror WHERE href=?", [(h,) for h in hrefs])
-            self._db.executemany("DELETE FROM invalid_item WHERE href=?", [(h,) for h in hrefs])
-
-    def mirror_clear(self) -> None:
-        with self.transaction():
-            self._x("DELETE FROM mirror")
-            self._x("DELETE FROM invalid_item")
-
-    def mirror_get(self, href: str) -> NativeItem | None:
-        row = self._x("SELECT * FROM mirror WHERE href=?", (href,)).fetchone()
-        return None if row is None else self._native(row)
-
-    def mirror_by_uid(self, uid: str) -> NativeItem | None:
-        row = self._x("SELECT * FROM mirror WHERE uid=? LIMIT 1", (uid,)).fetchone()
-        return None if row is None else self._native(row)
-
-    def mirror_all(self) -> dict[str, NativeItem]:
-        return {r["href"]: self._native(r) for r in self._x("SELECT * FROM mirror")}
-
-    def mirror_etags(self) -> dict[str, str]:
-        return {r[0]: r[1] for r in self._x("SELECT href, etag FROM mirror")}
-
-    def mirror_hrefs(self) -> set[str]:
-        return {r[0] for r in self._x("SELECT href FROM mirror")}
-
-    def mirror_range(self, start: datetime, end: datetime, component: str) -> list[NativeItem]:
-        """Items of `component` overlapping [start, end), and every series
-        that starts before `end` (its occurrences are worked out by the caller)."""
-        rows = self._x(
-            "SELECT * FROM mirror WHERE component=? AND start_utc < ? "
-            "AND (COALESCE(end_utc, start_utc) >= ? OR recurrence != '') ORDER BY start_utc",
-            (component, _iso(end), _iso(start)))
-        return [self._native(r) for r in rows]
-
-    def mirror_component(self, component: str) -> list[NativeItem]:
-        rows = self._x("SELECT * FROM mirror WHERE component=? ORDER BY start_utc", (component,))
-        return [self._native(r) for r in rows]
-
-    def mirror_count(self) -> int:
-        return int(self._x("SELECT count(*) FROM mirror").fetchone()[0])
 
     def set_invalid(self, items: Sequence[tuple[str, str]]) -> None:
         with self.transaction():

@@ -58,7 +58,10 @@ class ProxyTables(ScopeQueries):
         return None if row is None else _proxy(row)
 
     def proxy_by_uid(self, uid: str) -> ProxyRow | None:
-        row = self._x("SELECT * FROM proxy WHERE uid=? ORDER BY id LIMIT 1", (uid,)).fetchone()
+        """The proxy of the item with this UID (a series', not one of its
+        occurrences', which share the UID)."""
+        row = self._x("SELECT * FROM proxy WHERE uid=? AND (href IS NULL OR instr(href, '#') = 0) "
+                      "ORDER BY id LIMIT 1", (uid,)).fetchone()
         return None if row is None else _proxy(row)
 
     def proxy_by_crm_id(self, crm_id: int) -> ProxyRow | None:

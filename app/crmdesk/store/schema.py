@@ -103,4 +103,12 @@ MIGRATIONS: list[str] = [
     ALTER TABLE mirror ADD COLUMN declined TEXT NOT NULL DEFAULT '';
     ALTER TABLE mirror ADD COLUMN crm_link TEXT NOT NULL DEFAULT '';
     """,
+    # 7: overridden occurrences of a series (rule 17) are mirror rows of their
+    # own, under their series' href; the calendar is read whole once more so
+    # that series mirrored before this version get theirs
+    """
+    ALTER TABLE mirror ADD COLUMN parent TEXT NOT NULL DEFAULT '';
+    CREATE INDEX mirror_parent ON mirror(parent);
+    DELETE FROM meta WHERE key IN ('sync_token', 'plan_scope_key');
+    """,
 ]

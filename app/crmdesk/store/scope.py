@@ -53,7 +53,7 @@ class ScopeQueries:
                     uids: Iterable[str] = ()) -> dict[str, NativeItem]:
         """The mirrored items at `hrefs` and those with one of `uids`."""
         rows = self._x("SELECT * FROM mirror WHERE href IN (SELECT value FROM json_each(?)) "
-                       "OR uid IN (SELECT value FROM json_each(?))",
+                       "OR (uid IN (SELECT value FROM json_each(?)) AND parent='')",
                        (json.dumps(sorted(set(hrefs))), json.dumps(sorted(set(uids)))))
         return {r["href"]: self._native(r) for r in rows}
 
@@ -63,3 +63,26 @@ class ScopeQueries:
             for proxy_id, key in keys:
                 self._x("UPDATE proxy SET settled=? WHERE id=? AND state='synced'",
                         (key, proxy_id))
+
+    # -- occurrences of a series (rule 17) -------------------------------------
+    def occurrence_proxies(self, parents: Iterable[str]) -> list[ProxyRow]:
+        """The proxies of the occurrences of the series at `parents`."""
+        found: list[ProxyRow] = []
+        for parent in sorted(set(parents)):
+            rows = self._x("SELECT * FROM proxy WHERE href > ? AND href < ? ORDER BY id",
+                           (f"{parent}#", f"{parent}$"))
+            found.extend(self._row_to_proxy(r) for r in rows)
+        return found
+
+    def unproxied_occurrences(self) -> list[tuple[NativeItem, ProxyRow]]:
+        """Occurrences without a proxy whose series is shared, with the series'
+        proxy: an occurrence is shared with its series."""
+        rows = self._x(
+            "SELECT m.*, s.id AS series_id FROM mirror m JOIN proxy s ON s.href = m.parent "
+            "WHERE m.parent > '' AND s.unshare = 0 AND s.detached = 0 AND s.crm_deleted = 0 "
+            "AND NOT EXISTS (SELECT 1 FROM proxy p WHERE p.href = m.href) ORDER BY m.href")
+        found = []
+        for row in rows.fetchall():
+            series = self._x("SELECT * FROM proxy WHERE id=?", (row["series_id"],)).fetchone()
+            found.append((self._native(row), self._row_to_proxy(series)))
+        return found

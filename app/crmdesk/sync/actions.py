@@ -7,9 +7,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from crmdesk.model import Fields
 from crmdesk.model.people import ReviewEntry
+from crmdesk.model.recurrence import Start
 from crmdesk.model.series import SeriesWrite
 
 
@@ -36,6 +38,10 @@ class CreateCrm(Action):
     team: tuple[int, ...] = ()   # the employee team to start with (rule 13)
     extra: dict = field(default_factory=dict)     # needs_review, review_reason
     review: tuple[ReviewEntry, ...] = ()          # unresolved attendees (rule 13)
+    # An occurrence moved out of a series (rule 17): the series' activity and
+    # the UTC instant of the occurrence it replaces.
+    series: int | None = None
+    recurrence_id: datetime | None = None
     side = "crm"
     verb = "created"
 
@@ -103,6 +109,20 @@ class CreateNative(Action):
 
 
 @dataclass(frozen=True)
+class AddOccurrence(Action):
+    """A CRM activity moved out of a series becomes an override in the
+    series' calendar object (rule 17)."""
+
+    parent: str = ""                       # the series' href
+    rid: Start | None = None               # RECURRENCE-ID, in DTSTART's kind
+    uid: str = ""
+    fields: Fields = field(default_factory=dict)
+    link: bool = False
+    side = "calendar"
+    verb = "created"
+
+
+@dataclass(frozen=True)
 class UpdateNative(Action):
     href: str = ""
     changes: Fields = field(default_factory=dict)
@@ -152,6 +172,14 @@ class SetReview(Action):
 
 @dataclass(frozen=True)
 class DropProxy(Action):
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Wait(Action):
+    """Nothing yet: the item needs another item's write first (an occurrence
+    waits for its series).  Planned again after the rest of the plan."""
+
     reason: str = ""
 
 

@@ -18,9 +18,12 @@ from crmdesk.messages import describe
 from crmdesk.model import Fields, Identity, NativeItem, Origin
 from crmdesk.model.series import SeriesWrite, crm_values
 from crmdesk.pim.base import CalendarClient
-from crmdesk.sync.actions import (Action, CreateCrm, CreateFollowUp, CreateNative, DeleteCrm,
-                                  DeleteNative, Detach, DropProxy, LeaveTeam, LinkNative,
-                                  Note, SaveProxy, SetReview, UpdateCrm, UpdateNative)
+from crmdesk.model.occurrence import occurrence_href, split_occurrence
+from crmdesk.model.recurrence import Start
+from crmdesk.sync.actions import (Action, AddOccurrence, CreateCrm, CreateFollowUp,
+                                  CreateNative, DeleteCrm, DeleteNative, Detach, DropProxy,
+                                  LeaveTeam, LinkNative, Note, SaveProxy, SetReview, UpdateCrm,
+                                  UpdateNative, Wait)
 from crmdesk.sync.batch import create_crm_batch, create_shares, write_back_uids
 from crmdesk.sync.report import CancelToken, ReportEntry, SyncReport
 
@@ -29,8 +32,11 @@ class Renderer(Protocol):
     def render(self, uid: str, component: str, fields: Fields,
                series: SeriesWrite | None = None, link: str = "") -> str: ...
     def patch(self, raw: str, changes: Fields, series: SeriesWrite | None = None,
-              link: str | None = None) -> str: ...
+              link: str | None = None, occurrence: str = "") -> str: ...
     def unscheduled(self, raw: str) -> str: ...
+    # Rule 17: an override inside a series' object, named by its rid_key.
+    def add_occurrence(self, raw: str, rid: Start, fields: Fields, link: str = "") -> str: ...
+    def drop_occurrence(self, raw: str, key: str, exclude: bool) -> str: ...
 
 
 class _Retry(Exception):
@@ -68,19 +74,31 @@ def apply(actions: Sequence[Action], ctx: Context, replan: Replan, cancel: Cance
     for note in (a for a in actions if isinstance(a, Note)):
         _note(note, ctx)
     actions = [a for a in actions if not isinstance(a, Note)]
-    created = create_crm_batch([a for a in actions if isinstance(a, CreateCrm)], ctx)
+    waiting = list(dict.fromkeys(a.proxy_id for a in actions if isinstance(a, Wait)))
     try:
-        for proxy_id, group in groupby(actions, key=lambda a: a.proxy_id):
-            if cancel.cancelled:
-                ctx.report.cancelled = True
-                return
-            todo = list(group)
-            if proxy_id in created:       # the batch made or linked its record
-                todo = replan(proxy_id)
-            apply_group(proxy_id, todo, ctx, replan)
-            ctx.on_step()
+        _apply_groups([a for a in actions if a.proxy_id not in set(waiting)], ctx, replan,
+                      cancel)
+        if waiting and not cancel.cancelled:
+            # What they waited for (an occurrence's series) is written now.
+            again = [a for proxy_id in waiting for a in replan(proxy_id)]
+            _apply_groups([a for a in again if not isinstance(a, (Wait, Note))], ctx, replan,
+                          cancel)
     finally:
         write_back_uids(ctx)
+
+
+def _apply_groups(actions: list[Action], ctx: Context, replan: Replan,
+                  cancel: CancelToken) -> None:
+    created = create_crm_batch([a for a in actions if isinstance(a, CreateCrm)], ctx)
+    for proxy_id, group in groupby(actions, key=lambda a: a.proxy_id):
+        if cancel.cancelled:
+            ctx.report.cancelled = True
+            return
+        todo = list(group)
+        if proxy_id in created:       # the batch made or linked its record
+            todo = replan(proxy_id)
+        apply_group(proxy_id, todo, ctx, replan)
+        ctx.on_step()
 
 
 def apply_group(proxy_id: int, group: list[Action], ctx: Context, replan: Replan,
@@ -251,25 +269,65 @@ def _create_native(a: CreateNative, ctx: Context) -> bool:
 def _update_native(a: UpdateNative, ctx: Context) -> bool:
     native = ctx.mirror[a.href]
     _in_flight(ctx, a.proxy_id, "calendar", a.changes)
+    link = None if a.link is None else (_link(ctx, a.proxy_id) if a.link else "")
+    split = split_occurrence(native.href) if native.parent else None
+    if split is not None:           # one override inside its series' object (rule 17)
+        _write_series(ctx, split[0], lambda raw: ctx.renderer.patch(
+            raw, a.changes, None, link, occurrence=split[1]))
+    else:
+        _write_series(ctx, a.href, lambda raw: ctx.renderer.patch(raw, a.changes, a.series,
+                                                                  link))
+    _count(ctx, a)
+    return False
+
+
+def _write_series(ctx: Context, href: str, edit: Callable[[str], str]) -> NativeItem:
+    """PUT `edit` of the object at `href` (If-Match); a lost race refreshes it
+    and plans the item again (rule 8)."""
+    native = ctx.mirror.get(href)
+    if native is None:
+        raise _Stop()
     try:
-        link = None if a.link is None else (_link(ctx, a.proxy_id) if a.link else "")
-        item = ctx.calendar.update(native, ctx.renderer.patch(native.raw, a.changes, a.series,
-                                                              link))
+        item = ctx.calendar.update(native, edit(native.raw))
     except (StaleWrite, NotFound):
-        fresh = ctx.calendar.get(a.href)
+        fresh = ctx.calendar.get(href)
         if fresh is None:
-            _forget(ctx, a.href)
+            _forget(ctx, href)
         else:
             _remember(ctx, fresh)
         raise _Retry() from None
     _remember(ctx, item)
+    return item
+
+
+def _add_occurrence(a: AddOccurrence, ctx: Context) -> bool:
+    """Rule 17 from the CRM: the series' object gains an override.  The proxy
+    holds its pseudo-href before the PUT, so a run killed here finds the
+    override instead of adding another."""
+    assert a.rid is not None
+    if a.parent not in ctx.mirror:
+        ctx.report.skipped.append(ReportEntry(
+            key=a.uid, title=a.title, reason="its series is not in the calendar any more"))
+        raise _Stop()
+    href = occurrence_href(a.parent, a.rid)
+    ctx.store.update_proxy(a.proxy_id, uid=a.uid, href=href, native_pending=True)
+    _in_flight(ctx, a.proxy_id, "calendar", a.fields)
+    link = _link(ctx, a.proxy_id) if a.link else ""
+    _write_series(ctx, a.parent, lambda raw: ctx.renderer.add_occurrence(raw, a.rid, a.fields,
+                                                                         link))
+    ctx.store.update_proxy(a.proxy_id, native_pending=False)
     _count(ctx, a)
     return False
 
 
 def _delete_native(a: DeleteNative, ctx: Context) -> bool:
     native = ctx.mirror.get(a.href)
-    if native is not None:
+    split = split_occurrence(a.href) if native is not None and native.parent else None
+    if split is not None:          # rule 17: one occurrence deleted is an EXDATE
+        _write_series(ctx, split[0], lambda raw: ctx.renderer.drop_occurrence(
+            raw, split[1], exclude=True))
+        _count(ctx, a)
+    elif native is not None:
         try:
             native = _quieted(native, ctx)
             ctx.calendar.delete(native)
@@ -337,12 +395,23 @@ def _drop_proxy(a: DropProxy, ctx: Context) -> bool:
 
 def _remember(ctx: Context, item: NativeItem) -> None:
     ctx.store.mirror_put([item])
+    _drop_occurrences(ctx, item.href)
     ctx.mirror[item.href] = item
+    ctx.mirror.update({o.href: o for o in item.overrides})
 
 
 def _forget(ctx: Context, href: str) -> None:
     ctx.store.mirror_delete([href])
+    _drop_occurrences(ctx, href)
     ctx.mirror.pop(href, None)
+
+
+def _drop_occurrences(ctx: Context, href: str) -> None:
+    """The occurrences the item at `href` had (they go and come with it)."""
+    old = ctx.mirror.get(href)
+    if old is not None and old.recurrence is not None:
+        for rid in old.recurrence.overridden:
+            ctx.mirror.pop(occurrence_href(href, rid), None)
 
 
 _HANDLERS: Mapping[type, Callable[[Any, Context], bool]] = {
@@ -350,5 +419,5 @@ _HANDLERS: Mapping[type, Callable[[Any, Context], bool]] = {
     LeaveTeam: _leave_team, CreateNative: _create_native, UpdateNative: _update_native,
     DeleteNative: _delete_native, LinkNative: _link_native, SaveProxy: _save_proxy,
     DropProxy: _drop_proxy, CreateFollowUp: _create_follow_up, Detach: _detach,
-    Note: _note, SetReview: _set_review,
+    Note: _note, SetReview: _set_review, AddOccurrence: _add_occurrence,
 }

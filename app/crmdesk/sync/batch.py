@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from crmdesk.crm.base import NewActivity
 from crmdesk.errors import CrmDeskError
 from crmdesk.model import CrmRecord, Origin
+from crmdesk.model.occurrence import crm_instant
 from crmdesk.model.series import crm_values
 from crmdesk.sync.actions import CreateCrm
 from crmdesk.sync.report import ReportEntry
@@ -36,22 +37,28 @@ def create_crm_batch(actions: list[CreateCrm], ctx: "Context") -> set[int]:
 
 
 def create_shares(actions: list[CreateCrm], ctx: "Context") -> set[int]:
-    """Rule 2: key 1, joining another rep's meeting, key 2; create the rest."""
+    """Rule 2: key 1, joining another rep's meeting, key 2; create the rest.
+    An occurrence of a series (rule 17) is looked for among the series'
+    occurrences by its recurrence_id instead."""
     me = ctx.identity.employee_id
     taken = ctx.store.linked_crm_ids()
     done: set[int] = set()
-    by_uid = ctx.crm.find_by_integration_ids([a.uid for a in actions if a.uid], me)
-    rest = [a for a in actions if not _link(ctx, a, by_uid.get(a.uid), taken, done)]
+    plain = [a for a in actions if a.series is None]
+    by_uid = ctx.crm.find_by_integration_ids([a.uid for a in plain if a.uid], me) \
+        if plain else {}
+    rest = [a for a in plain if not _link(ctx, a, by_uid.get(a.uid), taken, done)]
     rest = [a for a in rest if not _join(ctx, a, taken, done)]
     if rest:
         keys = [(a.fields["description"], a.fields["planned_start"]) for a in rest]
         by_subject = ctx.crm.find_by_subjects(keys, me)
         rest = [a for a, key in zip(rest, keys)
                 if not _link(ctx, a, by_subject.get(key), taken, done)]
+    rest += _find_occurrences([a for a in actions if a.series is not None], ctx, taken, done)
     if rest:
         ctx.checkpoint("before CreateCrm")
         records = ctx.crm.create([NewActivity(fields=crm_values(a.fields)[0],
-                                              extra={**crm_values(a.fields)[1], **a.extra},
+                                              extra={**crm_values(a.fields)[1], **a.extra,
+                                                     **_occurrence_columns(a)},
                                               integration_id=a.uid or "",
                                               origin=str(Origin.CALENDAR),
                                               owner=me if a.owner is None else a.owner,
@@ -81,8 +88,37 @@ def _join(ctx: "Context", action: CreateCrm, taken: set[int], done: set[int]) ->
     """Someone else's meeting: join the organizer's activity (rule 2 across reps)."""
     if not action.organizer or action.organizer in ctx.identity.emails:
         return False
-    record = ctx.crm.join_shared(action.uid, action.organizer)
+    if action.series is not None:
+        record = ctx.crm.join_shared(action.uid, action.organizer, action.recurrence_id)
+    else:
+        record = ctx.crm.join_shared(action.uid, action.organizer)
     return _link(ctx, action, record, taken, done, "joined the team of")
+
+
+def _find_occurrences(actions: list[CreateCrm], ctx: "Context", taken: set[int],
+                      done: set[int]) -> list[CreateCrm]:
+    """Rule 2 for occurrences (rule 17): the series' occurrence with the same
+    recurrence_id (an interrupted run's, or another rep's); the ones not
+    found are returned, to be created."""
+    if not actions:
+        return []
+    known = {}
+    for record in ctx.crm.find_occurrences(sorted({a.series for a in actions
+                                                   if a.series is not None})):
+        key = (record.extra.get("series"), crm_instant(record.extra.get("recurrence_id")))
+        known.setdefault(key, record)
+    rest = []
+    for action in actions:
+        found = known.get((action.series, action.recurrence_id))
+        if not _link(ctx, action, found, taken, done) and not _join(ctx, action, taken, done):
+            rest.append(action)
+    return rest
+
+
+def _occurrence_columns(action: CreateCrm) -> dict[str, object]:
+    if action.series is None or action.recurrence_id is None:
+        return {}
+    return {"series": action.series, "recurrence_id": action.recurrence_id.isoformat()}
 
 
 def _store(ctx: "Context", action: CreateCrm, record: CrmRecord) -> None:

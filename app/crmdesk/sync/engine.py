@@ -15,13 +15,15 @@ from datetime import datetime, timezone, tzinfo
 from typing import Any, Callable, Iterator, Mapping
 
 from crmdesk.crm.base import Connector
-from crmdesk.model import Identity, NativeItem, Origin
+from crmdesk.model import CRM_ONLY_FIELDS, CrmRecord, Identity, NativeItem, Origin, ProxyRow
+from crmdesk.model.occurrence import crm_instant, rid_from_key, rid_instant, split_occurrence
 from crmdesk.pim.base import CalendarClient
 from crmdesk.settings.model import SyncSettings
 from crmdesk.errors import MassDeleteBlocked
 from crmdesk.sync.actions import Action, DeleteCrm, DeleteNative
 from crmdesk.sync.addresses import build_book
 from crmdesk.sync.apply import Context, Renderer, apply
+from crmdesk.sync.occurrences import series_id
 from crmdesk.sync.plan import (World, fields_for_new_proxy, in_window, newly_settled, plan,
                                plan_proxy)
 from crmdesk.sync.report import CancelToken, Progress, ReportEntry, SyncReport
@@ -75,6 +77,7 @@ def run(job: Job) -> tuple[SyncReport, list[Action]]:
         touched.crm_ids.update(gather_crm(job, report))
         job.checkpoint("CRM read")
         refresh_references(job)
+        touched.hrefs.update(share_occurrences(job, now))
     with phase("plan"):
         scope_key = _scope_key(job, identity, now)
         world = _world(job, identity, now, touched, previous_key == scope_key)
@@ -135,16 +138,42 @@ def _world(job: Job, identity: Identity, now: datetime, touched: Touched,
         return World(proxies, mirror, identity, job.settings, now, job.uid_namespace,
                      zone=zone, people=book)
     proxies = store.proxies_to_plan(touched.hrefs, touched.crm_ids, touched.new_items)
+    proxies = _with_occurrences(store, proxies)
     if any(p.crm is not None and p.href is None and not p.native_pending for p in proxies):
         mirror = store.mirror_all()      # correlation looks at every unlinked item
     else:
         mirror = store.mirror_many(hrefs=[p.href for p in proxies if p.href],
                                    uids=[p.uid for p in proxies if p.native_pending and p.uid])
+        parents = {split[0] for split in map(split_occurrence, mirror) if split}
+        parents |= {p.href for p in proxies if p.href and p.href in mirror
+                    and mirror[p.href].recurrence is not None}
+        mirror.update(store.mirror_many(hrefs=parents))
+        mirror.update(store.mirror_occurrences(parents))
     linked = {p.href for p in proxies if p.href}
     book = build_book(store, job.crm, identity, job.settings, proxies,
                       {h: i for h, i in mirror.items() if h in linked})
     return World(proxies, mirror, identity, job.settings, now, job.uid_namespace,
-                 linked_hrefs=store.linked_hrefs, partial=True, zone=zone, people=book)
+                 linked_hrefs=store.linked_hrefs, partial=True, zone=zone, people=book,
+                 proxy_by_href=store.proxy_by_href, proxy_by_crm_id=store.proxy_by_crm_id)
+
+
+def _with_occurrences(store: Any, proxies: list[ProxyRow]) -> list[ProxyRow]:
+    """The proxies to plan, with the occurrences of every series among them
+    (an unshared series takes its occurrences along, rule 17) and the series
+    of every occurrence from the CRM (it is read to place the occurrence)."""
+    have = {p.id for p in proxies}
+    more = [p for p in store.occurrence_proxies(p.href for p in proxies if p.href
+                                                  and not split_occurrence(p.href))
+            if p.id not in have]
+    for proxy in proxies:
+        wanted = series_id(proxy) if proxy.href is None else None
+        series = store.proxy_by_crm_id(wanted) if wanted else None
+        if series is not None and series.id not in have:
+            more.append(series)
+            have.add(series.id)
+    if not more:
+        return proxies
+    return sorted({p.id: p for p in [*proxies, *more]}.values(), key=lambda p: p.id)
 
 
 def _sign_in(job: Job) -> Identity:
@@ -218,7 +247,8 @@ def _apply(job: Job, world: World, actions: list[Action], identity: Identity,
             return []
         fresh = World([proxy], ctx.mirror, identity, job.settings, world.now, job.uid_namespace,
                       by_uid=by_uid, linked_hrefs=job.store.linked_hrefs, zone=world.zone,
-                      people=world.people)
+                      people=world.people, proxy_by_href=job.store.proxy_by_href,
+                      proxy_by_crm_id=job.store.proxy_by_crm_id)
         return plan_proxy(fresh, proxy)
 
     job.progress(Progress("Applying changes", 0, groups))
@@ -262,6 +292,10 @@ def gather_calendar(job: Job, identity: Identity, now: datetime,
     invalid = {href for href, _ in delta.invalid}
     touched = Touched(hrefs={i.href for i in delta.changed} | set(delta.deleted) | invalid,
                       crm_ids=set(), full=delta.full)
+    # Their occurrences, before and after (rule 17).
+    touched.hrefs.update(o.href for i in delta.changed for o in i.overrides)
+    touched.hrefs.update(store.mirror_occurrences([*(i.href for i in delta.changed),
+                                                   *delta.deleted]))
     with store.transaction():
         if delta.full:
             seen = {item.href for item in delta.changed} | set(delta.unchanged) | invalid
@@ -301,8 +335,9 @@ def gather_crm(job: Job, report: SyncReport | None = None) -> set[int]:
         for record in feed.records:
             proxy = store.proxy_by_crm_id(record.id)
             if proxy is None and record.integration_id:
-                pending = store.proxy_by_uid(record.integration_id)
                 # A create an interrupted run made but never linked.
+                pending = (_pending_occurrence(job, record) if record.extra.get("series")
+                           else store.proxy_by_uid(record.integration_id))
                 proxy = pending if pending is not None and pending.crm_id is None else None
             if proxy is not None:
                 # The feed overlaps the last one: a record seen as it is now
@@ -325,6 +360,34 @@ def gather_crm(job: Job, report: SyncReport | None = None) -> set[int]:
                 key=key, title=key, reason=f"the CRM sent it in a form crmdesk can't read "
                                            f"({reason}); it is read again next time"))
     return touched
+
+
+def _pending_occurrence(job: Job, record: CrmRecord) -> ProxyRow | None:
+    """The proxy of the occurrence (rule 17) that `record` was created for."""
+    series = job.store.proxy_by_crm_id(int(record.extra["series"]))
+    instant = crm_instant(record.extra.get("recurrence_id"))
+    if series is None or not series.href or instant is None:
+        return None
+    for proxy in job.store.occurrence_proxies([series.href]):
+        split = split_occurrence(proxy.href)
+        if split and rid_instant(rid_from_key(split[1]), job.zone) == instant:
+            return proxy
+    return None
+
+
+def share_occurrences(job: Job, now: datetime) -> set[str]:
+    """An occurrence is shared with its series (rule 17): a proxy for each
+    moved or changed occurrence of a shared series that has none, with the
+    series' CRM-only fields.  Returns their hrefs (to plan now)."""
+    world = World([], {}, Identity(0, "", "", None), job.settings, now)
+    made: set[str] = set()
+    for item, series in job.store.unproxied_occurrences():
+        local = {**fields_for_new_proxy(item), **{k: v for k, v in series.local.items()
+                                                  if k in CRM_ONLY_FIELDS}}
+        if in_window(world, {**item.fields, **local}):
+            job.store.add_proxy(origin=series.origin, uid=item.uid, href=item.href, local=local)
+            made.add(item.href)
+    return made
 
 
 def refresh_references(job: Job) -> None:

@@ -24,6 +24,7 @@ from crmdesk.sync.actions import (Action, CreateCrm, CreateNative, DeleteNative,
                                   UpdateNative)
 from crmdesk.sync.deletes import crm_deleted, is_owner, native_deleted, unshare
 from crmdesk.sync.merge import Merge, merge
+from crmdesk.sync.occurrences import SeriesLink, link_of, plan_occurrence
 from crmdesk.sync.people import (AddressBook, PeopleChange, after_merge, declined_by_rep,
                                  for_new_activity)
 
@@ -49,10 +50,32 @@ class World:
     zone: tzinfo = timezone.utc
     # What attendee and organizer addresses are in the CRM (rules 13-15).
     people: AddressBook = field(default_factory=AddressBook)
+    # Proxies beyond `proxies`, by href and by CRM id: an occurrence's series
+    # (rule 17) when only part of the store is planned.
+    proxy_by_href: Callable[[str], ProxyRow | None] | None = None
+    proxy_by_crm_id: Callable[[int], ProxyRow | None] | None = None
+    _by_href: dict[str, ProxyRow] = field(init=False, repr=False, compare=False)
+    _by_crm: dict[int, ProxyRow] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.by_uid:
-            self.by_uid.update({item.uid: item for item in self.mirror.values()})
+            self.by_uid.update({item.uid: item for item in self.mirror.values()
+                                if not item.parent})
+        object.__setattr__(self, "_by_href", {p.href: p for p in self.proxies if p.href})
+        object.__setattr__(self, "_by_crm", {p.crm_id: p for p in self.proxies
+                                             if p.crm_id is not None})
+
+    def series_by_href(self, href: str) -> ProxyRow | None:
+        found = self._by_href.get(href)
+        if found is None and self.proxy_by_href is not None:
+            found = self.proxy_by_href(href)
+        return found
+
+    def series_by_crm(self, crm_id: int) -> ProxyRow | None:
+        found = self._by_crm.get(crm_id)
+        if found is None and self.proxy_by_crm_id is not None:
+            found = self.proxy_by_crm_id(crm_id)
+        return found
 
 
 def plan(world: World) -> list[Action]:
@@ -139,6 +162,9 @@ def in_window(world: World, fields: Fields) -> bool:
 
 def plan_proxy(world: World, proxy: ProxyRow, linked: set[str] | None = None) -> list[Action]:
     """The actions one proxy needs now."""
+    link = link_of(world, proxy)
+    if link is not None:
+        return _plan_occurrence(world, proxy, link, linked)
     native = _native_of(world, proxy)
     title = _title(proxy, native)
     native_gone = proxy.href is not None and native is None and not proxy.native_pending
@@ -174,6 +200,27 @@ def plan_proxy(world: World, proxy: ProxyRow, linked: set[str] | None = None) ->
             return [LinkNative(proxy.id, title, href=found.href, uid=found.uid),
                     *_merge_actions(world, proxy, found, title)]
     return _merge_actions(world, proxy, native, title)
+
+
+def _plan_occurrence(world: World, proxy: ProxyRow, link: SeriesLink,
+                     linked: set[str] | None) -> list[Action]:
+    """Rule 17: an occurrence moved out of a series (sync.occurrences)."""
+    native = world.mirror.get(proxy.href) if proxy.href else None
+    title = _title(proxy, native)
+    if is_settled(proxy, native) and link.series is not None and not (
+            link.series.unshare or link.series.crm_deleted or link.series.detached):
+        return []
+
+    def hrefs() -> set[str]:
+        if linked is not None:
+            return linked
+        return (world.linked_hrefs() if world.linked_hrefs
+                else {p.href for p in world.proxies if p.href})
+
+    return plan_occurrence(
+        world, proxy, link, title,
+        merge_actions=lambda p, n: _merge_actions(world, p, n, title),
+        create_crm=lambda n: [*_create_crm(world, proxy, n, title)], linked=hrefs)
 
 
 def _create_crm(world: World, proxy: ProxyRow, native: NativeItem,
@@ -328,6 +375,8 @@ def _native_actions(world: World, proxy: ProxyRow, native: NativeItem | None,
     have = native.component if native is not None else None
     native_fields = {k: agreed[k] for k in NATIVE_FIELDS}
     link = world.settings.crm_link_line      # Aurea's link line in the description
+    if native is not None and native.is_occurrence:
+        want = have         # an occurrence stays what its series is (rule 17)
     if want == have:
         changes = {k: v for k, v in to_local.items() if k in NATIVE_FIELDS}
         relink = native is not None and bool(native.crm_link) != link

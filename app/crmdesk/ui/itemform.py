@@ -77,7 +77,7 @@ class ItemForm(QWidget):
         self.kind_label.setText(kind_text(item))
         self.title_label.setText(title_text(item.title))
         self.when_label.setText(when_text(item))
-        self.repeat_label.setText(repeat_text(item.rrule) if item.rrule else "")
+        self.repeat_label.setText(self._repeats(item))
         self._fields.setRowVisible(self.repeat_label, bool(item.rrule))
         self.location_label.setText(item.location or "\u2014")
         self.status_label.setText(self.tr("{status}, {priority} priority").format(
@@ -89,3 +89,13 @@ class ItemForm(QWidget):
         self.people_label.setText(people)
         self._fields.setRowVisible(self.people_label, bool(item.attendees))
         self.description.setPlainText(item.comment)
+
+    def _repeats(self, item: ItemView) -> str:
+        """The series' pattern; the service marks a moved or changed occurrence
+        (rule 17) `repeating`, and it says so: it is not at the pattern's time."""
+        if not item.rrule:
+            return ""
+        if item.repeating:
+            return self.tr("{pattern} (this occurrence was moved or changed)").format(
+                pattern=repeat_text(item.rrule))
+        return repeat_text(item.rrule)

@@ -84,6 +84,11 @@ def fit_columns(tree: QTreeWidget, columns: Iterable[int]) -> None:
         tree.setColumnWidth(col, min(tree.columnWidth(col), MAX_COLUMN))
 
 
+def _title(item: ItemView) -> str:
+    """The title, marked ↻ (as in the week) for a series or one of its moved occurrences."""
+    return f"\u21bb\u00a0{title_text(item.title)}" if item.rrule else title_text(item.title)
+
+
 def _names(item: ItemView) -> str:
     parts = [ref.name for ref in (item.account, item.opportunity) if ref is not None]
     return " \u00b7 ".join(parts)
@@ -101,7 +106,7 @@ def _shown_in(item: ItemView) -> str:
 
 
 TODO_COLUMNS: list[Column] = [
-    (QT_TRANSLATE_NOOP("ItemList", "To-do"), lambda i: title_text(i.title)),
+    (QT_TRANSLATE_NOOP("ItemList", "To-do"), _title),
     (QT_TRANSLATE_NOOP("ItemList", "Due"), when_text),
     (QT_TRANSLATE_NOOP("ItemList", "Status"), lambda i: status_word(i.status)),
     (QT_TRANSLATE_NOOP("ItemList", "Priority"), lambda i: priority_word(i.priority)),
@@ -109,7 +114,7 @@ TODO_COLUMNS: list[Column] = [
 ]
 
 ACTIVITY_COLUMNS: list[Column] = [
-    (QT_TRANSLATE_NOOP("ItemList", "Activity"), lambda i: title_text(i.title)),
+    (QT_TRANSLATE_NOOP("ItemList", "Activity"), _title),
     (QT_TRANSLATE_NOOP("ItemList", "When"), when_text),
     (QT_TRANSLATE_NOOP("ItemList", "Shown in"), _shown_in),
     (QT_TRANSLATE_NOOP("ItemList", "Account / opportunity"), _names),
