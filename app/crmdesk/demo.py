@@ -108,9 +108,15 @@ def seed_crm(servers: DemoServers, week: date) -> None:
             type="call", account=accounts["Hooli"]),
         act("Trade fair (all day)", datetime.combine(d[4], dtime(0), timezone.utc), 24,
             all_day=True, location="Messe Hall 4"),
-        act("Pipeline review with sales manager", at(d[0], 15), 1, repeating=True,
-            repeating_type="weekly"),
     ])
+    # A weekly series whose Monday occurrence this week was moved to Tuesday:
+    # the moved one is an activity of its own, linked to the series (rule 17).
+    [series] = admin.create_activities([
+        act("Pipeline review with sales manager", at(d[0], 15), 1, repeating=True,
+            repeating_type="weekly", exceptions=d[0].isoformat())])
+    admin.create_activities([
+        act("Pipeline review with sales manager (moved)", at(d[1], 16), 1, series=series,
+            recurrence_id=_naive(at(d[0], 15)))])
 
 
 def _naive(value: datetime | None) -> datetime | None:

@@ -40,7 +40,11 @@ def plan_uninstall(store: Any) -> UninstallPlan:
     result = UninstallPlan()
     for proxy in store.proxies():
         native = store.mirror_get(proxy.href) if proxy.href else None
-        if proxy.origin is Origin.CRM and native is not None:
+        if native is not None and native.parent:
+            # A moved occurrence (rule 17) goes or stays with its series' object;
+            # one the CRM moved stays as a plain moved occurrence.
+            result.unshare += 1
+        elif proxy.origin is Origin.CRM and native is not None:
             result.delete.append(native)
         elif native is not None:
             result.unshare += 1

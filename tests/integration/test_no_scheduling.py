@@ -271,7 +271,7 @@ def test_rule_18_a_display_in_change_cancels_nothing_for_the_meeting_the_rep_org
     VEVENT is Thunderbird's, organized by the rep with no SCHEDULE-AGENT: a
     plain DELETE makes Xandikos (and any RFC 6638 server) mail a CANCEL to the
     outside attendee.  crmdesk first rewrites the item without ORGANIZER and
-    with SCHEDULE-AGENT=CLIENT (sync.apply._quieted), so nothing is sent."""
+    with SCHEDULE-AGENT=CLIENT (sync.apply_calendar._quieted), so nothing is sent."""
     uid = _put_raw(rep, "Quarterly review", [OUTSIDE], organizer=tryton_rep.email)
     rep.caldav.server.clear_outbox()
     rep.sync()

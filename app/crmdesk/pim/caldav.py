@@ -265,7 +265,7 @@ class CalDavClient:
 
     def get(self, href: str) -> NativeItem | None:
         """The object at `href`, or None if it is gone; InvalidItem if unreadable."""
-        url = self._abs(href)
+        url = self._object_url(href)
         resp = self._request("GET", url, allow=(200, 404, 410))
         if resp.status_code != 200:
             return None
@@ -306,7 +306,7 @@ class CalDavClient:
 
     def update(self, item: NativeItem, ical: str) -> NativeItem:
         """PUT with If-Match: item.etag; StaleWrite on 412, NotFound on 404."""
-        url = self._abs(item.href)
+        url = self._object_url(item.href)
         new = parse_item(item.href, "", ical)
         if new.uid != item.uid:
             raise ValueError(f"the object's UID {new.uid!r} is not {item.uid!r}")
@@ -324,7 +324,8 @@ class CalDavClient:
 
     def delete(self, item: NativeItem) -> None:
         """DELETE with If-Match; StaleWrite on 412, NotFound on 404."""
-        resp = self._request("DELETE", self._abs(item.href), headers={"If-Match": item.etag},
+        resp = self._request("DELETE", self._object_url(item.href),
+                             headers={"If-Match": item.etag},
                              allow=(200, 202, 204, 404, 410, 412))
         if resp.status_code == 412:
             raise StaleWrite(SERVER, item.href)
@@ -389,6 +390,13 @@ class CalDavClient:
 
     def _abs(self, href: str) -> str:
         return urljoin(self.url, href)
+
+    def _object_url(self, href: str) -> str:
+        if "#" in href:
+            # An occurrence's pseudo-href (rule 17): its text lives in its
+            # series' object, and a request for it would reach the whole series.
+            raise ValueError(f"{href!r} names an occurrence inside a series, not an object")
+        return self._abs(href)
 
     def _collection_url(self, url: str) -> str:
         absolute = self._abs(url)

@@ -21,7 +21,7 @@ from crmdesk.sync.actions import CreateCrm
 from crmdesk.sync.report import ReportEntry
 
 if TYPE_CHECKING:
-    from crmdesk.sync.apply import Context
+    from crmdesk.sync.context import Context
 
 
 def create_crm_batch(actions: list[CreateCrm], ctx: "Context") -> set[int]:

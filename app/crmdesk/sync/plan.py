@@ -8,16 +8,14 @@ half way leaves states that the next plan finishes from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Callable, Mapping, Sequence
 
 from crmdesk.model import (CRM_ONLY_FIELDS, NATIVE_FIELDS, DisplayIn, Fields, Identity,
                            NativeItem, Origin, ProxyRow, component_for)
 from crmdesk.model.activity import LATER_FIELDS, ActivityType, with_defaults
-from crmdesk.model.recurrence import CrmRepeat, start_from_crm
-from crmdesk.model.series import (NO_SERIES, NativeView, SeriesWrite, view_native, write_for,
-                                  zone_key)
+from crmdesk.model.recurrence import CrmRepeat
 from crmdesk.settings.model import SyncSettings
 from crmdesk.sync.actions import (Action, CreateCrm, CreateNative, DeleteNative, DropProxy,
                                   LeaveTeam, LinkNative, Note, SaveProxy, SetReview, UpdateCrm,
@@ -25,6 +23,7 @@ from crmdesk.sync.actions import (Action, CreateCrm, CreateNative, DeleteNative,
 from crmdesk.sync.deletes import crm_deleted, is_owner, native_deleted, unshare
 from crmdesk.sync.merge import Merge, merge
 from crmdesk.sync.occurrences import SeriesLink, link_of, plan_occurrence
+from crmdesk.sync.series_plan import series_notes, series_view, series_write
 from crmdesk.sync.people import (AddressBook, PeopleChange, after_merge, declined_by_rep,
                                  for_new_activity)
 
@@ -108,14 +107,6 @@ def local_side(proxy: ProxyRow, native: NativeItem | None) -> Fields:
     return fields
 
 
-def series_view(world: World, native: NativeItem | None) -> NativeView | None:
-    """What the CRM holds of a native series (None: the item does not repeat)."""
-    if native is None or native.recurrence is None:
-        return None
-    return view_native(native.recurrence, world.zone, world.now.date(),
-                       world.settings.calendar_future_days)
-
-
 def _local(world: World, proxy: ProxyRow, native: NativeItem | None) -> Fields:
     """local_side with the series as the CRM would hold it today.  A pattern
     the CRM can't hold at all keeps its last agreed value: the CRM keeps a
@@ -190,7 +181,7 @@ def plan_proxy(world: World, proxy: ProxyRow, linked: set[str] | None = None) ->
         if native is None:
             return [DropProxy(proxy.id, title, reason="its calendar item is gone")]
         return [*_create_crm(world, proxy, native, title),
-                *_series_notes(world, proxy, native, title)]
+                *series_notes(world, proxy, native, title)]
     if native is None and proxy.href is None and not proxy.native_pending:
         if linked is None:
             linked = (world.linked_hrefs() if world.linked_hrefs
@@ -349,7 +340,7 @@ def _merge_actions(world: World, proxy: ProxyRow, native: NativeItem | None,
     if people is not None and ("needs_review" in extra or "review_reason" in extra):
         actions.append(SetReview(proxy.id, title, entries=tuple(people.review)))
         if "repeat" in result.to_crm:
-            actions.extend(_series_notes(world, proxy, native, title))
+            actions.extend(series_notes(world, proxy, native, title))
     actions.extend(native_actions)
     local = {k: result.agreed[k] for k in CRM_ONLY_FIELDS}
     invitees = bool(native.attendees) if native is not None else proxy.invitees
@@ -381,7 +372,7 @@ def _native_actions(world: World, proxy: ProxyRow, native: NativeItem | None,
         changes = {k: v for k, v in to_local.items() if k in NATIVE_FIELDS}
         relink = native is not None and bool(native.crm_link) != link
         if native is not None and (changes or relink):
-            series = _series_write(world, native, agreed) if "repeat" in changes else None
+            series = series_write(world, native, agreed) if "repeat" in changes else None
             return [UpdateNative(proxy.id, title, href=native.href, changes=changes,
                                  series=series, link=link if relink else None)]
         return []
@@ -394,47 +385,8 @@ def _native_actions(world: World, proxy: ProxyRow, native: NativeItem | None,
     if want is not None and (native is not None or (may_create and in_window(world, agreed))):
         actions.append(CreateNative(proxy.id, title, uid=uid, component=want,
                                     fields=native_fields,
-                                    series=_series_write(world, None, agreed), link=link))
+                                    series=series_write(world, None, agreed), link=link))
     return actions
-
-
-def _series_write(world: World, native: NativeItem | None, agreed: Fields) -> SeriesWrite | None:
-    """How the calendar item comes to hold the agreed series (rules 6 and 16)."""
-    repeat = agreed.get("repeat")
-    series = native.recurrence if native is not None else None
-    if repeat is None and series is None:
-        return None
-    start = agreed.get("planned_start")
-    if repeat is None or start is None:
-        return NO_SERIES
-    # DTSTART as the item writes it: in its own zone, floating, or (a new item)
-    # in the rep's zone.
-    written = series.dtstart if series is not None else None
-    zoned = isinstance(written, datetime) and written.tzinfo is not None
-    zone = written.tzinfo if zoned else world.zone
-    floating = isinstance(written, datetime) and not zoned
-    dtstart = start_from_crm(start, agreed.get("all_day", False), zone, floating=floating)
-    view = series_view(world, native)
-    exact = view is None or view.exact or not view.holdable
-    write = write_for(repeat, series, exact, dtstart, zone)
-    if native is None and not agreed.get("all_day"):
-        return replace(write, tzid=zone_key(zone))
-    return write
-
-
-def _series_notes(world: World, proxy: ProxyRow, native: NativeItem | None,
-                  title: str) -> list[Action]:
-    """Rule 16: the report says when the CRM holds a series only in part."""
-    view = series_view(world, native)
-    if view is None or (view.holdable and view.exact):
-        return []
-    if not view.holdable:
-        reason = (f"the CRM can't hold this repeat pattern ({view.reason}); it has the first "
-                  "occurrence, and the calendar keeps the series as written")
-    else:
-        reason = (f"the CRM holds this series until {view.capped_at:%d %b %Y}; the calendar "
-                  "keeps the series as written")
-    return [Note(proxy.id, title, reason=reason)]
 
 
 def _new_uid(world: World, proxy: ProxyRow) -> str:
