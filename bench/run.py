@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:          # `python bench/run.py` as well as `-m bench.run`
     sys.path.insert(0, str(ROOT))
 
-from bench import engine, picker, scenarios  # noqa: E402
+from bench import engine, occurrences, picker, scenarios  # noqa: E402
 from bench.env import BenchEnv, log, versions  # noqa: E402
 from bench.results import (FAIL, INFO, PASS, Results, Row, git_commit,  # noqa: E402
                            judge, machine, now_text)
@@ -267,6 +267,11 @@ def engine_section(res: Results, sizes: list[int], work: Path) -> None:
     res.add(Row("engine", "Engine: series with 500 exceptions (plan + write)", 500,
                 series["seconds"] * 1000, "ms", "", None, "< 1 s", judge(ok),
                 note=f"{series['exdates']} EXDATEs written", extra=series))
+    log("engine: one series with 500 moved occurrences, one changed in the CRM (rule 17)")
+    moved = occurrences.occurrences_plan(500)
+    res.add(Row("engine", "Engine: series with 500 moved occurrences (read + plan + write)", 500,
+                moved["seconds"] * 1000, "ms", "", None, "< 1 s", judge(moved["seconds"] < 1.0),
+                note=f"{moved['calendar_writes']} override written", extra=moved))
     log(f"engine: peak RSS of a {big:,}-item engine pass (fresh interpreter)")
     rss = engine.rss_pass(big, work)
     ok = rss["rss_peak_mb"] <= 300
