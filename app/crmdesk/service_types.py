@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Callable
 
@@ -51,6 +51,9 @@ class ItemView:
     rrule: str = ""                  # the series' RRULE as the calendar holds it
     organizer: str = ""              # the calendar item's organizer address
     attendees: tuple[str, ...] = ()  # its invitees' addresses (rule 13)
+    # A moved or changed occurrence (rule 17): the start it replaces, a date
+    # for an all-day series, naive for a floating one.
+    moved_from: date | datetime | None = None
 
 
 @dataclass(frozen=True)

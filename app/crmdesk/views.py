@@ -92,7 +92,7 @@ def occurrence_view(store: Any, native: NativeItem, own: ProxyRow | None,
         row = view(store, native, None)
         if series_proxy is not None:
             row = _with_share_of(row, view(store, series, series_proxy))
-    return replace(row, repeating=True, rrule=_rrule(series))
+    return replace(row, repeating=True, rrule=_rrule(series), moved_from=native.recurrence_id)
 
 
 def _with_share_of(row: ItemView, series: ItemView) -> ItemView:

@@ -839,7 +839,7 @@ It holds the logs, the last sync reports and the settings, without passwords. At
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{pattern} (this occurrence was moved or changed)</source>
+        <source>{pattern}; this occurrence was moved from {when}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

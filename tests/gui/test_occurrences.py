@@ -75,8 +75,10 @@ def test_rule_17_selecting_and_sharing_a_moved_occurrence(
 
     assert window.form.title_label.text() == "Stand-up with Acme"
     assert "15:00" in window.form.when_label.text()
+    wednesday = datetime.now(rep_zone(service.settings.sync.time_zone)).date() \
+        - timedelta(days=datetime.now(rep_zone(service.settings.sync.time_zone)).weekday() - 2)
     assert window.form.repeat_label.text() == \
-        "Every day, 5 times (this occurrence was moved or changed)"
+        f"Every day, 5 times; this occurrence was moved from {wednesday:%a %d %b %Y} 09:00"
     assert window.share_bar.share_button.isVisible()
 
     qtbot.mouseClick(window.share_bar.share_button, Qt.MouseButton.LeftButton)

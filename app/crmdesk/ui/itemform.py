@@ -11,8 +11,8 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFormLayout, QFrame, QPlainTextEdit, QVBoxLayout, QWidget
 
 from crmdesk.service_types import ItemView
-from crmdesk.ui.look import (kind_text, plain_label, priority_word, status_word, title_text,
-                             when_text)
+from crmdesk.ui.look import (kind_text, moment_text, plain_label, priority_word, status_word,
+                             title_text, when_text)
 from crmdesk.ui.repeat_text import repeat_text
 
 
@@ -91,11 +91,11 @@ class ItemForm(QWidget):
         self.description.setPlainText(item.comment)
 
     def _repeats(self, item: ItemView) -> str:
-        """The series' pattern; the service marks a moved or changed occurrence
-        (rule 17) `repeating`, and it says so: it is not at the pattern's time."""
+        """The series' pattern; a moved or changed occurrence (rule 17) says
+        where it was moved from: it is not at the pattern's time."""
         if not item.rrule:
             return ""
-        if item.repeating:
-            return self.tr("{pattern} (this occurrence was moved or changed)").format(
-                pattern=repeat_text(item.rrule))
+        if item.moved_from is not None:
+            return self.tr("{pattern}; this occurrence was moved from {when}").format(
+                pattern=repeat_text(item.rrule), when=moment_text(item.moved_from))
         return repeat_text(item.rrule)

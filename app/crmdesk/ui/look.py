@@ -160,6 +160,14 @@ def when_text(item: ItemView) -> str:
     return translate("ItemText", "Due {when}").format(when=when) if todo else when
 
 
+def moment_text(value: date | datetime) -> str:
+    """"Mon 16 Nov 2026 15:00" in local time; a date alone; a floating time as written."""
+    if not isinstance(value, datetime):
+        return _day(value)
+    shown = local(value) if value.tzinfo is not None else value
+    return f"{_day(shown.date())} {shown:%H:%M}"
+
+
 def kind_text(item: ItemView) -> str:
     """Meeting / To-do / Activity, for lists and the form."""
     if item.component == "VEVENT":
