@@ -11,18 +11,18 @@ from __future__ import annotations
 import threading
 from dataclasses import astuple
 from typing import Any, Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from crmdesk.crm.tryton import TrytonConnector
 from crmdesk.errors import SettingsError, UserError
-from crmdesk.model import NativeItem, Origin, ProxyRow, Reference
-from crmdesk.model.activity import normalize_fields, with_defaults
+from crmdesk.model import Reference
 from crmdesk.model.recurrence import Start
 from crmdesk.model.series import SeriesWrite
 from crmdesk.settings.zone import rep_zone
 from crmdesk.pim import ical, ical_occurrences
 from crmdesk.pim.base import CalendarInfo
 from crmdesk.pim.caldav import CalDavClient
+from crmdesk.service_items import ItemService
 from crmdesk.service_mail import MailService
 from crmdesk.service_refs import RefService
 from crmdesk.service_review import ReviewService
@@ -34,14 +34,11 @@ from crmdesk.settings.secrets import get_password, store_password
 from crmdesk.store import Store, StoreRecovered
 from crmdesk.sync import engine
 from crmdesk.sync.actions import Action
-from crmdesk.sync.plan import fields_for_new_proxy, local_side
 from crmdesk.sync.report import CancelToken, Progress, SyncReport
 from crmdesk.model import Identity
 from crmdesk.sync.report import ReportEntry, SideCounts
 from crmdesk.uninstall import (UninstallPlan, UninstallReport, delete_crm_items,
                                 plan_uninstall, remove_local)
-from crmdesk.model.occurrence import split_occurrence
-from crmdesk.views import occurrences, row_view
 
 
 class ServiceApi:
@@ -136,7 +133,7 @@ class IcalRenderer:
         return ical.unscheduled(raw)
 
 
-class AppService(ReviewService, RefService, MailService):
+class AppService(ItemService, ReviewService, RefService, MailService):
     """Implements ServiceApi over one profile."""
 
     def __init__(self, profile: Profile) -> None:
@@ -200,9 +197,11 @@ class AppService(ReviewService, RefService, MailService):
         password = password or get_password("crm", crm.url, crm.username)
         _require(password, "crm password", "no CRM password is stored: enter it in "
                  "Connection settings or set CRMDESK_CRM_PASSWORD")
-        return TrytonConnector(crm.url, crm.database, crm.username, password or "",
-                               verify_tls=crm.verify_tls, ca_bundle=crm.ca_bundle,
-                               client_cert=crm.client_cert, client_key=crm.client_key)
+        connector = TrytonConnector(crm.url, crm.database, crm.username, password or "",
+                                    verify_tls=crm.verify_tls, ca_bundle=crm.ca_bundle,
+                                    client_cert=crm.client_cert, client_key=crm.client_key)
+        connector.zone = rep_zone(self.settings.sync.time_zone)
+        return connector
 
     def make_calendar(self, cal: CalendarSettings | None = None,
                       password: str | None = None) -> CalDavClient:
@@ -241,142 +240,7 @@ class AppService(ReviewService, RefService, MailService):
     def test_calendar(self, cal: CalendarSettings, password: str | None) -> list[CalendarInfo]:
         return self.make_calendar(cal, password).calendars()
 
-    # -- what the views show ----------------------------------------------
-    def week(self, start: datetime, end: datetime) -> list[ItemView]:
-        """Calendar entries overlapping [start, end), a series once per occurrence."""
-        items = self.store.mirror_range(start, end, "VEVENT")
-        zone = rep_zone(self.settings.sync.time_zone)
-        rows: list[ItemView] = []
-        for row, item in zip(self._views(items), items):
-            rows.extend(occurrences(row, item, zone, start, end))
-        return sorted(rows, key=lambda v: (v.start or _EPOCH, v.title))
-
-    def agenda(self, start: datetime, days: int) -> list[ItemView]:
-        return self.week(start, start + timedelta(days=days))
-
-    def todos(self) -> list[ItemView]:
-        return self._views(self.store.mirror_component("VTODO"))
-
-    def activities(self) -> list[ItemView]:
-        """Every proxy: a series' moved occurrences (rule 17) are rows of their own."""
-        by_href, proxies = self.store.mirror_all(), self.store.proxies_by_href()
-        rows = [row_view(self.store, by_href.get(p.href) if p.href else None, p, by_href,
-                         proxies) for p in self.store.proxies()]
-        return sorted(rows, key=lambda v: (v.start is None, v.start or _EPOCH, v.title))
-
-    def _views(self, items: list[NativeItem]) -> list[ItemView]:
-        proxies, known = self.store.proxies_by_href(), {i.href: i for i in items}
-        return [row_view(self.store, i, proxies.get(i.href), known, proxies) for i in items]
-
-    def item(self, key: str) -> ItemView | None:
-        native, proxy = self._resolve(key)
-        if native is None and proxy is None:
-            return None
-        if native is not None and native.is_occurrence:      # _resolve may give the series'
-            proxy = self.store.proxy_by_href(native.href)
-        return row_view(self.store, native, proxy)
-
-    def _resolve(self, key: str) -> tuple[NativeItem | None, ProxyRow | None]:
-        """The calendar item and proxy of a key.  A moved occurrence with no
-        proxy of its own yet answers with its series' proxy: its CRM links
-        and "Open in CRM" are the series' until a sync gives it its own."""
-        kind, _, ident = key.partition(":")
-        if kind == "n":
-            native, proxy = self.store.mirror_get(ident), self.store.proxy_by_href(ident)
-            if proxy is None and native is not None and native.is_occurrence:
-                proxy = self.store.proxy_by_href(native.parent)
-            return native, proxy
-        if kind == "p" and ident.isdigit():
-            proxy = self.store.proxy(int(ident))
-            native = self.store.mirror_get(proxy.href) if proxy and proxy.href else None
-            return native, proxy
-        return None, None
-
-    def _series_key(self, key: str) -> str:
-        """The key that share and unshare act on: a moved occurrence is shared
-        exactly when its series is (rule 17), so its series'."""
-        native, proxy = self._resolve(key)
-        if native is not None and native.is_occurrence:
-            return f"n:{native.parent}"
-        found = split_occurrence(proxy.href) if native is None and proxy is not None else None
-        return f"n:{found[0]}" if found else key
-
-    # -- sharing -----------------------------------------------------------
-    def share(self, key: str) -> ItemView:
-        """Share the item (an occurrence: its series); answers with `key`'s row."""
-        native, proxy = self._resolve(self._series_key(key))
-        if native is None:
-            raise UserError("Only calendar entries and to-dos can be shared.")
-        if proxy is None:
-            self.store.add_proxy(origin=Origin.CALENDAR, uid=native.uid, href=native.href,
-                                 local=fields_for_new_proxy(native))
-        elif proxy.unshare:
-            self.store.update_proxy(proxy.id, unshare=False)
-        return self._must(key)
-
-    def unshare(self, key: str) -> ItemView:
-        """Unshare the item (an occurrence: its series); answers with `key`'s row."""
-        native, proxy = self._resolve(self._series_key(key))
-        if proxy is None:
-            raise UserError("This item is not shared with the CRM.")
-        if proxy.origin is Origin.CRM:
-            raise UserError("This activity was planned in the CRM, so it can't be unshared. "
-                            "Delete or change it in the CRM instead.")
-        if proxy.crm is None:
-            self.store.delete_proxy(proxy.id)       # rule 12: never reached the CRM
-        else:
-            self.store.update_proxy(proxy.id, unshare=True)
-        return self._must(key)
-
-    def set_links(self, key: str, account: int | None, opportunity: int | None,
-                  contacts: tuple[int, ...]) -> ItemView:
-        native, proxy = self._resolve(key)
-        if proxy is None:
-            raise UserError("Share the item with the CRM first.")
-        local = dict(proxy.local)
-        local.update(account=account, opportunity=opportunity, contacts=tuple(contacts))
-        # Not "synced" any more: a sync plans only unsettled proxies (store.scope).
-        state = "pending" if proxy.state == "synced" else proxy.state
-        self.store.update_proxy(proxy.id, local=normalize_fields(local), state=state)
-        return self._must(key)
-
-    def _must(self, key: str) -> ItemView:
-        result = self.item(key)
-        if result is None:
-            raise UserError("The item is no longer in the calendar.")
-        return result
-
-    def crm_link(self, key: str) -> str | None:
-        _, proxy = self._resolve(key)
-        if proxy is None or proxy.crm_id is None or not self.settings.crm.url:
-            return None
-        return TrytonConnector.url_for(self.settings.crm.url, self.settings.crm.database,
-                                       proxy.crm_id)
-
-    # -- conflicts and status ------------------------------------------------
-    def conflicts(self) -> list[ConflictView]:
-        result = []
-        for proxy in self.store.proxies():
-            if proxy.state != "conflict" or proxy.crm is None:
-                continue
-            native = self.store.mirror_get(proxy.href) if proxy.href else None
-            local, crm = local_side(proxy, native), with_defaults(proxy.crm.fields)
-            base = proxy.base or {}
-            rows = tuple((f, _text(local.get(f)), _text(crm.get(f)),
-                          _text(base.get(f)) if f in base else "")
-                         for f in proxy.conflict)
-            result.append(ConflictView(proxy.id, str(local.get("description", "")), rows))
-        return result
-
-    def resolve(self, proxy_id: int, choices: dict[str, str]) -> None:
-        proxy = self.store.proxy(proxy_id)
-        if proxy is None:
-            raise UserError("That activity is no longer in the local store.")
-        bad = {v for v in choices.values()} - {"calendar", "crm"}
-        if bad:
-            raise UserError(f"unknown choice {sorted(bad)[0]!r}: use 'calendar' or 'crm'")
-        self.store.update_proxy(proxy_id, resolution={**proxy.resolution, **choices})
-
+    # -- status ------------------------------------------------------------
     def status(self) -> Status:
         counts = self.store.proxy_counts()
         last = self.store.get_meta("last_sync")
@@ -425,6 +289,7 @@ class AppService(ReviewService, RefService, MailService):
                   allow_mass_delete: bool, checkpoint: Callable[[str], None]
                   ) -> tuple[SyncReport, list[Action]]:
         crm, calendar = self._connectors()
+        crm.zone = rep_zone(self.settings.sync.time_zone)     # kept connectors too
         store = Store(self.profile.store_path)
         try:
             progress(Progress("Finding the calendar"))
@@ -474,8 +339,6 @@ class AppService(ReviewService, RefService, MailService):
         return info.url
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
 
 def _require(value: object, key: str, problem: str) -> None:
     if not value:
@@ -486,15 +349,6 @@ def _namespace(settings: Settings) -> str:
     host = settings.crm.url.split("://", 1)[-1].split("/", 1)[0]
     return f"{settings.crm.database}.{host}" if host else "crmdesk"
 
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.astimezone().strftime("%a %d %b %Y %H:%M")
-    if isinstance(value, tuple):
-        return ", ".join(str(v) for v in value)
-    return str(value)
 
 
 def _report_from_json(body: dict) -> SyncReport:

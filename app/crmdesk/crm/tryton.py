@@ -11,7 +11,7 @@ that doesn't fit is skipped from the change feed with its reason.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from enum import Enum
 from typing import Any, Mapping, Sequence
 from urllib.parse import urlsplit
@@ -100,6 +100,9 @@ class TrytonConnector:
         self.rpc = TrytonRpc(url, database, username, password, tls=tls, timeout=timeout,
                              retry=retry)
         self.identity: Identity | None = None
+        # The rep's zone: an all-day activity whose times are not 00:00 UTC
+        # is dated in it (see record_from_row).
+        self.zone: tzinfo = timezone.utc
 
     @property
     def traffic(self) -> Traffic:
@@ -179,7 +182,7 @@ class TrytonConnector:
         records, invalid = [], []
         for row in result["records"]:
             try:
-                records.append(record_from_row(row))
+                records.append(record_from_row(row, self.zone))
             except errors.InvalidItem as exc:
                 invalid.append((str(exc.key), exc.detail))
         mark = (result["server_time"] - WATERMARK_OVERLAP).isoformat()
@@ -192,7 +195,7 @@ class TrytonConnector:
         rows = self._call("sync_search", domain, limit)
         if not isinstance(rows, list):
             raise self._garbage("sync_search")
-        return [record_from_row(row) for row in rows]
+        return [record_from_row(row, self.zone) for row in rows]
 
     def find_by_integration_id(self, integration_id: str, owner: int | None) -> CrmRecord | None:
         """Natural key 1 (rule 2): a series or single activity, never a moved
@@ -271,7 +274,7 @@ class TrytonConnector:
             rows = self._call("sync_create", [new_activity_values(item) for item in chunk])
             if not isinstance(rows, list) or len(rows) != len(chunk):
                 raise self._garbage("sync_create")
-            created += [record_from_row(row) for row in rows]
+            created += [record_from_row(row, self.zone) for row in rows]
         return created
 
     def write(self, record_id: int, changes: Fields, timestamp: str,
@@ -292,7 +295,7 @@ class TrytonConnector:
             raise errors.NotFound(SERVER, record_id)
         if not isinstance(rows, list):
             raise self._garbage("sync_write")
-        return record_from_row(rows[0])
+        return record_from_row(rows[0], self.zone)
 
     def read(self, ids: Sequence[int]) -> list[CrmRecord]:
         if not ids:
@@ -331,7 +334,7 @@ class TrytonConnector:
         if recurrence_id is not None:
             params.append(_naive_utc(recurrence_id).isoformat())
         row = self._call("join_shared", *params)
-        return record_from_row(row) if row else None
+        return record_from_row(row, self.zone) if row else None
 
     def references(self) -> list[Reference]:
         """The pickers' records in one request: the company's employees, and the

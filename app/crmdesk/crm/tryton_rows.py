@@ -9,7 +9,7 @@ such rows and names them (crm.tryton); the other calls raise.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone, tzinfo
 from typing import Any, Mapping
 
 from crmdesk import errors
@@ -98,14 +98,29 @@ def _to_utc(value: Any) -> Any:
     return value
 
 
+def _rep_date(value: Any, zone: tzinfo) -> Any:
+    """A time that is not midnight UTC, as the date it is in `zone`."""
+    instant = _to_utc(value)
+    if not isinstance(instant, datetime) or instant.time() == time(0):
+        return value
+    return instant.astimezone(zone).date()
+
+
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def record_from_row(row: Mapping[str, Any]) -> CrmRecord:
-    """A CrmRecord in normal form from one row of the server module."""
+def record_from_row(row: Mapping[str, Any], zone: tzinfo = timezone.utc) -> CrmRecord:
+    """A CrmRecord in normal form from one row of the server module.
+
+    An all-day activity's times are 00:00 UTC of its dates (rule 6); one
+    whose times are not (its All Day box ticked on a timed activity in the
+    CRM) is dated in the rep's `zone`, where it was on her calendar."""
     check_row(row)
     raw = {name: row.get(name) for name in COLUMN_FIELDS}
+    if row.get("all_day"):
+        for name in ("planned_start", "planned_end"):
+            raw[name] = _rep_date(raw[name], zone)
     try:
         fields = normalize_fields(raw)
         exceptions = sorted(date.fromisoformat(line.strip()).isoformat()

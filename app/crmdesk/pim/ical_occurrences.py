@@ -26,11 +26,11 @@ from crmdesk.model import NATIVE_FIELDS, Fields, NativeItem
 from crmdesk.model.hashing import content_hash
 from crmdesk.model.occurrence import occurrence_href, rid_from_key, rid_key
 from crmdesk.model.recurrence import NativeSeries, Start
-from crmdesk.pim.ical import (UTC, _address, _as_utc, _attendee, _attendee_props, _complete,
-                              _declined, _no_scheduling, _read_fields, _stamp,
-                              _time_templates, _when, check_fields, crm_link, edit,
-                              load_for_write, write_all)
+from crmdesk.pim.ical_read import (UTC, _address, _as_utc, _attendee_props, _complete,
+                                   _declined, _read_fields, _when, crm_link)
 from crmdesk.pim.ical_series import _in_start_kind, find_override, overrides_of
+from crmdesk.pim.ical_write import (_attendee, _no_scheduling, _stamp, _time_templates,
+                                    check_fields, edit, load_for_write, write_all)
 
 # What makes an override an occurrence of its own: "repeat" is the series'.
 _COMPARED = tuple(name for name in NATIVE_FIELDS if name != "repeat")
