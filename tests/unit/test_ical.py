@@ -335,6 +335,9 @@ def representable(component: str, fields: Fields) -> bool:
     if start is not None and end is not None and end < start:
         return False
     if component == "VEVENT":
+        if fields["all_day"] and start is not None and end is not None \
+                and end.date() <= start.date():
+            return False        # DTEND is exclusive: such an entry is written as one day
         return start is not None and not (fields["all_day"] and end is None)
     if start is None:      # a dateless to-do has no all-day flag
         return end is None and not fields["all_day"]
@@ -495,3 +498,13 @@ def test_backslashes_in_text_round_trip() -> None:
         raw = render_new("u1", "VEVENT", {"description": "x", "location": text,
                                           "planned_start": start, "planned_end": start})
         assert parse_item("/a", "e", raw).fields["location"] == text
+
+
+def test_rule_6_an_all_day_entry_ending_on_its_first_day_is_written_as_one_day() -> None:
+    day = datetime(2026, 11, 26, tzinfo=timezone.utc)
+    fields = with_defaults({"description": "Trade show", "planned_start": day,
+                               "planned_end": day, "all_day": True})
+    raw = render_new("u-oneday", "VEVENT", fields)
+    assert "DTEND;VALUE=DATE:20261127" in raw.replace("\r\n", "\n")
+    item = parse_item("/c/oneday.ics", "", raw)
+    assert item.fields["planned_end"] == day + timedelta(days=1)
