@@ -38,16 +38,19 @@ class UninstallReport:
 
 def plan_uninstall(store: Any) -> UninstallPlan:
     result = UninstallPlan()
+    occurrences = []
     for proxy in store.proxies():
         native = store.mirror_get(proxy.href) if proxy.href else None
         if native is not None and native.parent:
-            # A moved occurrence (rule 17) goes or stays with its series' object;
-            # one the CRM moved stays as a plain moved occurrence.
-            result.unshare += 1
+            occurrences.append(native)
         elif proxy.origin is Origin.CRM and native is not None:
             result.delete.append(native)
         elif native is not None:
             result.unshare += 1
+    # A moved occurrence (rule 17) goes or stays with its series' object (one
+    # the CRM moved into the rep's own series stays as a plain moved one).
+    deleted = {item.href for item in result.delete}
+    result.unshare += sum(1 for item in occurrences if item.parent not in deleted)
     return result
 
 

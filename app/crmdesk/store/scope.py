@@ -74,6 +74,13 @@ class ScopeQueries:
             found.extend(self._row_to_proxy(r) for r in rows)
         return found
 
+    def occurrence_activities(self, series_crm_id: int) -> list[ProxyRow]:
+        """Proxies of CRM activities moved out of the series with that CRM id."""
+        rows = self._x("SELECT * FROM proxy WHERE crm IS NOT NULL "
+                       "AND json_extract(crm, '$.extra.series') = ? ORDER BY id",
+                       (series_crm_id,))
+        return [self._row_to_proxy(r) for r in rows]
+
     def unproxied_occurrences(self) -> list[tuple[NativeItem, ProxyRow]]:
         """Occurrences without a proxy whose series is shared, with the series'
         proxy: an occurrence is shared with its series."""

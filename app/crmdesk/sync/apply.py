@@ -42,11 +42,23 @@ def apply(actions: Sequence[Action], ctx: Context, replan: Replan, cancel: Cance
                       cancel)
         if waiting and not cancel.cancelled:
             # What they waited for (an occurrence's series) is written now.
-            again = [a for proxy_id in waiting for a in replan(proxy_id)]
-            _apply_groups([a for a in again if not isinstance(a, (Wait, Note))], ctx, replan,
-                          cancel)
+            _again(waiting, ctx, replan, cancel)
+        if ctx.refreshed and not cancel.cancelled:
+            # A series' object changed under a write: its other items were
+            # planned from the old copy (its occurrences, or the series).
+            hrefs, ctx.refreshed = sorted(ctx.refreshed), set()
+            ids = {p.id for href in hrefs
+                   for p in (ctx.store.proxy_by_href(href), *ctx.store.occurrence_proxies([href]))
+                   if p is not None}
+            _again(sorted(ids), ctx, replan, cancel)
     finally:
         write_back_uids(ctx)
+
+
+def _again(proxy_ids: list[int], ctx: Context, replan: Replan, cancel: CancelToken) -> None:
+    """Plan these proxies again and apply what they need now (once)."""
+    again = [a for proxy_id in proxy_ids for a in replan(proxy_id)]
+    _apply_groups([a for a in again if not isinstance(a, (Wait, Note))], ctx, replan, cancel)
 
 
 def _apply_groups(actions: list[Action], ctx: Context, replan: Replan,

@@ -77,6 +77,7 @@ def _write_series(ctx: Context, href: str, edit: Callable[[str], str]) -> Native
             forget(ctx, href)
         else:
             remember(ctx, fresh)
+        ctx.refreshed.add(href)
         raise Retry() from None
     remember(ctx, item)
     return item

@@ -50,6 +50,9 @@ class Context:
     checkpoint: Callable[[str], None] = lambda where: None
     # (proxy id, CRM id, UID, timestamp) of UID write-backs sent in one batch
     deferred_uids: list[tuple[int, int, str, str]] = field(default_factory=list)
+    # Calendar objects re-read after a lost race (rule 8): every proxy of one
+    # (a series and its moved occurrences) is planned again with the new copy.
+    refreshed: set[str] = field(default_factory=set)
 
 
 Replan = Callable[[int], list[Action]]

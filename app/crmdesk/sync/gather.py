@@ -132,16 +132,36 @@ def _pending_occurrence(job: Job, record: CrmRecord) -> ProxyRow | None:
 def share_occurrences(job: Job, now: datetime) -> set[str]:
     """An occurrence is shared with its series (rule 17): a proxy for each
     moved or changed occurrence of a shared series that has none, with the
-    series' CRM-only fields.  Returns their hrefs (to plan now)."""
+    series' CRM-only fields.  When the CRM already has its activity (another
+    rep's crmdesk made it, and the feed brought it here first), that
+    activity's proxy takes the occurrence.  Returns their hrefs (to plan now)."""
     world = World([], {}, Identity(0, "", "", None), job.settings, now)
     made: set[str] = set()
     for item, series in job.store.unproxied_occurrences():
+        known = _occurrence_activity(job, series, item)
+        if known is not None:
+            job.store.update_proxy(known.id, uid=item.uid, href=item.href, native_pending=False)
+            made.add(item.href)
+            continue
         local = {**fields_for_new_proxy(item), **{k: v for k, v in series.local.items()
                                                   if k in CRM_ONLY_FIELDS}}
         if in_window(world, {**item.fields, **local}):
             job.store.add_proxy(origin=series.origin, uid=item.uid, href=item.href, local=local)
             made.add(item.href)
     return made
+
+
+def _occurrence_activity(job: Job, series: ProxyRow, item: NativeItem) -> ProxyRow | None:
+    """The proxy of a CRM activity moved out of `series` at `item`'s
+    RECURRENCE-ID that has no calendar item yet."""
+    if series.crm_id is None or item.recurrence_id is None:
+        return None
+    want = rid_instant(item.recurrence_id, job.zone)
+    for proxy in job.store.occurrence_activities(series.crm_id):
+        if proxy.href is None and proxy.crm is not None \
+                and crm_instant(proxy.crm.extra.get("recurrence_id")) == want:
+            return proxy
+    return None
 
 
 def refresh_references(job: Job) -> None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Callable
 
-from crmdesk.model import NativeItem, Origin, ProxyRow
+from crmdesk.model import NativeItem, ProxyRow
 from crmdesk.model.occurrence import (crm_instant, occurrence_href, rid_for_series,
                                       rid_from_key, rid_instant, split_occurrence)
 from crmdesk.model.recurrence import Start
@@ -182,8 +182,8 @@ def _to_calendar(world: "World", proxy: ProxyRow, link: SeriesLink, title: str,
         if found.href not in linked():
             return [LinkNative(proxy.id, title, href=found.href, uid=found.uid),
                     *merge_actions(proxy, found)]
-    if not (proxy.origin is Origin.CRM or is_owner(world, proxy)):
-        return []
+    # (Another rep's occurrence arrives with her invitation: the merge plans
+    # no calendar write for it, as for any of her meetings.)
     return [AddOccurrence(proxy.id, title, parent=link.parent, rid=link.rid, uid=a.uid,
                           fields=a.fields, link=a.link) if isinstance(a, CreateNative) else a
             for a in merge_actions(proxy, None)]
