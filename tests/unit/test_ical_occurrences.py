@@ -9,11 +9,8 @@ drop_occurrence and patch(occurrence=...) write them back.
 
 from __future__ import annotations
 
-import os
-import time
-from contextlib import contextmanager
 from datetime import date, datetime, timezone
-from typing import Any, Iterator
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -28,6 +25,7 @@ from crmdesk.model.recurrence import Start, expand_native
 from crmdesk.model.series import SeriesWrite
 from crmdesk.pim.ical import parse_item, patch
 from crmdesk.pim.ical_occurrences import add_occurrence, drop_occurrence
+from tests.unit.test_ical import local_zone
 
 UTC = timezone.utc
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -50,22 +48,6 @@ def at(*args: int) -> datetime:
 def native(values: dict[str, Any]) -> Fields:
     full = with_defaults(values)
     return {name: full[name] for name in NATIVE_FIELDS}
-
-
-@contextmanager
-def local_zone(name: str) -> Iterator[None]:
-    """Run with the process' local zone set to `name` (floating times)."""
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = name
-    time.tzset()
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("TZ", None)
-        else:
-            os.environ["TZ"] = old
-        time.tzset()
 
 
 CPH_TZ = ["BEGIN:VTIMEZONE", "TZID:Europe/Copenhagen",
