@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from dataclasses import astuple
 from typing import Any, Callable
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from crmdesk.crm.tryton import TrytonConnector
 from crmdesk.errors import SettingsError, UserError
@@ -113,7 +113,11 @@ class ServiceApi:
 
 
 class IcalRenderer:
-    """The engine's Renderer, backed by pim.ical."""
+    """The engine's Renderer, backed by pim.ical; floating times are written
+    in `zone`, the rep's (rule 6; None: the system zone)."""
+
+    def __init__(self, zone: tzinfo | None = None) -> None:
+        self.zone = zone
 
     def render(self, uid: str, component: str, fields: dict,
                series: SeriesWrite | None = None, link: str = "") -> str:
@@ -121,13 +125,13 @@ class IcalRenderer:
 
     def patch(self, raw: str, changes: dict, series: SeriesWrite | None = None,
               link: str | None = None, occurrence: str = "") -> str:
-        return ical.patch(raw, changes, series, link, occurrence=occurrence)
+        return ical.patch(raw, changes, series, link, occurrence=occurrence, zone=self.zone)
 
     def add_occurrence(self, raw: str, rid: Start, fields: dict, link: str = "") -> str:
-        return ical_occurrences.add_occurrence(raw, rid, fields, link)
+        return ical_occurrences.add_occurrence(raw, rid, fields, link, zone=self.zone)
 
     def drop_occurrence(self, raw: str, key: str, exclude: bool) -> str:
-        return ical_occurrences.drop_occurrence(raw, key, exclude)
+        return ical_occurrences.drop_occurrence(raw, key, exclude, zone=self.zone)
 
     def unscheduled(self, raw: str) -> str:
         return ical.unscheduled(raw)
@@ -211,9 +215,11 @@ class AppService(ItemService, ReviewService, RefService, MailService):
         password = password or get_password("calendar", cal.url, cal.username)
         _require(password, "calendar password", "no calendar password is stored: enter it "
                  "in Connection settings or set CRMDESK_CALDAV_PASSWORD")
-        return CalDavClient(cal.url, cal.username, password or "",
-                            verify_tls=cal.verify_tls, ca_bundle=cal.ca_bundle,
-                            client_cert=cal.client_cert, client_key=cal.client_key)
+        client = CalDavClient(cal.url, cal.username, password or "",
+                              verify_tls=cal.verify_tls, ca_bundle=cal.ca_bundle,
+                              client_cert=cal.client_cert, client_key=cal.client_key)
+        client.zone = rep_zone(self.settings.sync.time_zone)
+        return client
 
     def _connectors(self) -> tuple[TrytonConnector, CalDavClient]:
         """The connectors of the last sync while settings and passwords stay the
@@ -289,17 +295,18 @@ class AppService(ItemService, ReviewService, RefService, MailService):
                   allow_mass_delete: bool, checkpoint: Callable[[str], None]
                   ) -> tuple[SyncReport, list[Action]]:
         crm, calendar = self._connectors()
-        crm.zone = rep_zone(self.settings.sync.time_zone)     # kept connectors too
+        zone = rep_zone(self.settings.sync.time_zone)
+        crm.zone = calendar.zone = zone                       # kept connectors too
         store = Store(self.profile.store_path)
         try:
             progress(Progress("Finding the calendar"))
             url = self._calendar_url(store, calendar)
             job = engine.Job(store=store, crm=crm, calendar=calendar, calendar_url=url,
-                             settings=self.settings.sync, renderer=IcalRenderer(),
+                             settings=self.settings.sync, renderer=IcalRenderer(zone),
                              uid_namespace=_namespace(self.settings), progress=progress,
                              cancel=cancel, dry_run=dry_run,
                              allow_mass_delete=allow_mass_delete, checkpoint=checkpoint,
-                             zone=rep_zone(self.settings.sync.time_zone))
+                             zone=zone)
             return engine.run(job)
         finally:
             store.close()

@@ -23,6 +23,7 @@ import dataclasses
 import hashlib
 import re
 import xml.etree.ElementTree as ET
+from datetime import tzinfo
 from typing import Iterable, Mapping
 from urllib.parse import quote, unquote, urljoin, urlsplit
 from xml.sax.saxutils import escape
@@ -84,6 +85,8 @@ class CalDavClient:
     """A CalendarClient for any CalDAV server (tested on Radicale and Xandikos)."""
 
     multiget_chunk = MULTIGET_CHUNK
+    # The rep's zone: floating times are read in it (rule 6); None: the system zone.
+    zone: tzinfo | None = None
 
     def __init__(self, url: str, username: str, password: str, verify_tls: bool = True,
                  ca_bundle: str = "", timeout: float = 30, client_cert: str = "",
@@ -258,7 +261,7 @@ class CalDavClient:
                     gone.append(entry.href)
                     continue
                 try:
-                    items.append(_item_from(entry))
+                    items.append(_item_from(entry, self.zone))
                 except InvalidItem as exc:
                     invalid.append((entry.href, exc.detail))
         return items, invalid, gone
@@ -270,7 +273,8 @@ class CalDavClient:
         if resp.status_code != 200:
             return None
         # Bytes: parse_item decodes strictly (a replacement would be written back).
-        return parse_item(_canonical(url), resp.headers.get("ETag", ""), resp.content)
+        return parse_item(_canonical(url), resp.headers.get("ETag", ""), resp.content,
+                          self.zone)
 
     # -- writing ------------------------------------------------------------
 
@@ -281,7 +285,7 @@ class CalDavClient:
         elsewhere (Radicale 409, Xandikos 412): the caller re-reads.
         """
         url = urljoin(self._collection_url(calendar_url), href_name(uid))
-        item = parse_item(_canonical(url), "", ical)
+        item = parse_item(_canonical(url), "", ical, self.zone)
         if item.uid != uid:
             raise ValueError(f"the object's UID {item.uid!r} is not {uid!r}")
         retries = self.http.retries
@@ -307,7 +311,7 @@ class CalDavClient:
     def update(self, item: NativeItem, ical: str) -> NativeItem:
         """PUT with If-Match: item.etag; StaleWrite on 412, NotFound on 404."""
         url = self._object_url(item.href)
-        new = parse_item(item.href, "", ical)
+        new = parse_item(item.href, "", ical, self.zone)
         if new.uid != item.uid:
             raise ValueError(f"the object's UID {new.uid!r} is not {item.uid!r}")
         resp = self._request("PUT", url, body=ical, headers={"If-Match": item.etag},
@@ -434,11 +438,11 @@ def _href_prop(entries: list[_Entry] | None, name: str) -> str:
     return ((prop.findtext(D + "href") or "").strip()) if prop is not None else ""
 
 
-def _item_from(entry: _Entry) -> NativeItem:
+def _item_from(entry: _Entry, zone: tzinfo | None) -> NativeItem:
     data = entry.props.get(C + "calendar-data")
     if data is None or not (data.text or "").strip():
         raise InvalidItem(entry.href, f"no calendar data (status {entry.status or 'missing'})")
-    return parse_item(entry.href, _etag(entry), data.text or "")
+    return parse_item(entry.href, _etag(entry), data.text or "", zone)
 
 
 def _etag(entry: _Entry) -> str:

@@ -35,6 +35,8 @@ importing only those under it:
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from crmdesk.errors import InvalidItem
 from crmdesk.model import NativeItem
 from crmdesk.model.hashing import content_hash
@@ -52,23 +54,25 @@ __all__ = ["COMPONENTS", "DONE_MARK", "LINK_PREFIX", "PRODID", "STATUS_X", "UTC"
            "patch", "render_new", "unscheduled", "write_all"]
 
 
-def parse_item(href: str, etag: str, raw: str | bytes) -> NativeItem:
+def parse_item(href: str, etag: str, raw: str | bytes, zone: tzinfo | None = None
+               ) -> NativeItem:
     """Parse one calendar object; InvalidItem (keyed by href) on bad input.
 
     Bytes must be UTF-8 (no silent replacement: that would be written back).
     A series carries its moved or changed occurrences in `overrides` (rule 17).
+    Floating times are read in `zone`, the rep's (rule 6); None: the system zone.
     """
     try:
         raw = guard.decoded(raw)
         cal = _load(raw)
         comp = _main_component(cal)
         uid = _uid(comp)
-        fields = _read_fields(comp)
+        fields = _read_fields(comp, zone)
         organizer = _address(comp.get("ORGANIZER"))
         attendees = fields["attendees"]
         declined = _declined(comp)
         link = crm_link(comp)
-        series, overrides = occurrences(href, etag, cal, comp, fields, read_series(comp))
+        series, overrides = occurrences(href, etag, cal, comp, fields, read_series(comp), zone)
     except InvalidItem as exc:
         raise InvalidItem(href, _short(exc.detail)) from exc   # it may quote the server
     except Exception as exc:  # icalendar raises many types on hostile input

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, Mapping
 
 from icalendar import Calendar, Component, Event, Todo
@@ -27,7 +27,7 @@ from crmdesk.model.hashing import content_hash
 from crmdesk.model.occurrence import occurrence_href, rid_from_key, rid_key
 from crmdesk.model.recurrence import NativeSeries, Start
 from crmdesk.pim.ical_read import (UTC, _address, _as_utc, _attendee_props, _complete,
-                                   _declined, _read_fields, _when, crm_link)
+                                   _declined, _read_fields, _when, crm_link, floating_instant)
 from crmdesk.pim.ical_series import _in_start_kind, find_override, overrides_of
 from crmdesk.pim.ical_write import (_attendee, _no_scheduling, _stamp, _time_templates,
                                     check_fields, edit, load_for_write, write_all)
@@ -39,11 +39,12 @@ _COMPARED = tuple(name for name in NATIVE_FIELDS if name != "repeat")
 # -- parsing ---------------------------------------------------------------
 
 def occurrences(href: str, etag: str, cal: Calendar, master: Component, fields: Fields,
-                series: NativeSeries | None
+                series: NativeSeries | None, zone: tzinfo | None = None
                 ) -> tuple[NativeSeries | None, tuple[NativeItem, ...]]:
     """The series with `overridden` = its moved or changed occurrences, and
     those as items.  A master that does not repeat, or an object holding only
-    overrides, has none."""
+    overrides, has none.  Floating times are read in `zone` (None: the
+    system zone), as `fields` were (rule 6)."""
     if series is None or "RECURRENCE-ID" in master:
         return series, ()
     seen: set[str] = set()
@@ -52,15 +53,16 @@ def occurrences(href: str, etag: str, cal: Calendar, master: Component, fields: 
         if rid_key(rid) in seen:      # both would be one item in the mirror
             raise InvalidItem("", "two overrides of one occurrence")
         seen.add(rid_key(rid))
-        item = _occurrence(href, etag, comp, rid)
-        if _moved_or_changed(item.fields, fields, comp):
+        item = _occurrence(href, etag, comp, rid, zone)
+        if _moved_or_changed(item.fields, fields, comp, zone):
             found.append((rid, item))
     return (replace(series, overridden=tuple(rid for rid, _ in found)),
             tuple(item for _, item in found))
 
 
-def _occurrence(href: str, etag: str, comp: Component, rid: Start) -> NativeItem:
-    kind, fields = str(comp.name), _read_fields(comp)
+def _occurrence(href: str, etag: str, comp: Component, rid: Start,
+                zone: tzinfo | None) -> NativeItem:
+    kind, fields = str(comp.name), _read_fields(comp, zone)
     return NativeItem(
         href=occurrence_href(href, rid), etag=etag, uid=str(comp.get("UID")), component=kind,
         fields=fields, raw="", organizer=_address(comp.get("ORGANIZER")),
@@ -68,9 +70,10 @@ def _occurrence(href: str, etag: str, comp: Component, rid: Start) -> NativeItem
         content_hash=content_hash(kind, fields), parent=href, recurrence_id=rid)
 
 
-def _moved_or_changed(fields: Fields, master: Fields, comp: Component) -> bool:
+def _moved_or_changed(fields: Fields, master: Fields, comp: Component,
+                      zone: tzinfo | None) -> bool:
     """Whether an override's fields differ from the occurrence it replaces."""
-    start = _as_utc(_when(comp, "RECURRENCE-ID"))       # read as DTSTART is (rule 6)
+    start = _as_utc(_when(comp, "RECURRENCE-ID", zone))   # read as DTSTART is (rule 6)
     begin, end = master["planned_start"], master["planned_end"]
     planned = {**master, "planned_start": start, "planned_end": None}
     if start is not None and begin is not None and end is not None:
@@ -82,32 +85,35 @@ def _moved_or_changed(fields: Fields, master: Fields, comp: Component) -> bool:
 
 # -- writing ---------------------------------------------------------------
 
-def add_occurrence(raw: str, rid: Start, fields: Mapping[str, Any], link: str = "") -> str:
+def add_occurrence(raw: str, rid: Start, fields: Mapping[str, Any], link: str = "",
+                   zone: tzinfo | None = None) -> str:
     """The series' object with the occurrence at `rid` overridden by `fields`.
 
     A new override is the master's kind, UID, ORGANIZER and time zones, with
     `fields` complete and ATTENDEE lines for fields["attendees"] (the
     master's parameters kept for the same address); an existing one is
     patched with `fields`.  An EXDATE at `rid` goes: the occurrence is back.
-    `link` ends the description, as render_new writes it.
+    `link` ends the description, as render_new writes it.  Floating times
+    are in `zone` (the rep's, rule 6; None: the system zone).
     """
     cal, master = load_for_write(raw)
     _need_series(master)
-    if _unexclude(master, rid):
+    if _unexclude(master, rid, zone):
         _stamp(master, created=False)
     comp = find_override(cal, master, rid_key(rid))
     if comp is not None:
-        edit(comp, fields, link or None)
+        edit(comp, fields, link or None, zone)
         _stamp(comp, created=False)
     else:
-        cal.add_component(_new_override(master, rid, fields, link))
+        cal.add_component(_new_override(master, rid, fields, link, zone))
     _no_scheduling(cal)
     return str(cal.to_ical().decode("utf-8"))
 
 
-def drop_occurrence(raw: str, key: str, exclude: bool) -> str:
+def drop_occurrence(raw: str, key: str, exclude: bool, zone: tzinfo | None = None) -> str:
     """The series' object without the override whose rid_key is `key`;
-    `exclude` also adds an EXDATE there (a deleted occurrence, rule 17)."""
+    `exclude` also adds an EXDATE there (a deleted occurrence, rule 17), a
+    floating one at its wall-clock in `zone` (None: the system zone)."""
     cal, master = load_for_write(raw)
     gone = [comp for comp, rid in overrides_of(cal, master) if rid_key(rid) == key]
     rid = gone[0].decoded("RECURRENCE-ID") if gone else rid_from_key(key)
@@ -116,7 +122,7 @@ def drop_occurrence(raw: str, key: str, exclude: bool) -> str:
     touched = bool(gone)
     if exclude:
         _need_series(master)
-        touched = _exclude(master, rid) or touched
+        touched = _exclude(master, rid, zone) or touched
     if touched:
         _stamp(master, created=False)
     _no_scheduling(cal)
@@ -129,14 +135,14 @@ def _need_series(master: Component) -> None:
 
 
 def _new_override(master: Component, rid: Start, fields: Mapping[str, Any],
-                  link: str) -> Component:
+                  link: str, zone: tzinfo | None) -> Component:
     values = _complete(dict(fields))
     check_fields(str(master.name), values)
     comp: Component = Event() if master.name == "VEVENT" else Todo()
     comp.add("UID", str(master.get("UID")))
     comp["RECURRENCE-ID"] = _rid_value(rid)
     _stamp(comp, created=True)
-    write_all(comp, values, _time_templates(master), link)
+    write_all(comp, values, _time_templates(master), link, zone)
     _copy_people(master, comp, values["attendees"])
     return comp
 
@@ -162,11 +168,11 @@ def _copy_people(master: Component, comp: Component, attendees: tuple[str, ...])
         comp.add("ATTENDEE", copy.deepcopy(prop) if prop is not None else _attendee(address, ""))
 
 
-def _unexclude(master: Component, rid: Start) -> bool:
+def _unexclude(master: Component, rid: Start, zone: tzinfo | None) -> bool:
     """Remove the master's EXDATEs at `rid`; whether there was one."""
     kept, changed = [], False
     for prop in _exdates(master):
-        dts = [d for d in prop.dts if not _same(d.dt, rid)]
+        dts = [d for d in prop.dts if not _same(d.dt, rid, zone)]
         changed = changed or len(dts) != len(prop.dts)
         prop.dts = dts
         if dts:
@@ -178,14 +184,18 @@ def _unexclude(master: Component, rid: Start) -> bool:
     return changed
 
 
-def _exclude(master: Component, rid: Start) -> bool:
-    """An EXDATE at `rid` in DTSTART's kind; False when there is one already."""
-    if any(_same(d.dt, rid) for prop in _exdates(master) for d in prop.dts):
+def _exclude(master: Component, rid: Start, zone: tzinfo | None) -> bool:
+    """An EXDATE at `rid` in DTSTART's kind; False when there is one already.
+    Floating times are wall-clock times in `zone` (None: the system zone)."""
+    if any(_same(d.dt, rid, zone) for prop in _exdates(master) for d in prop.dts):
         return False
     start = master.decoded("DTSTART") if "DTSTART" in master else None
-    if isinstance(start, datetime) and start.tzinfo is None and isinstance(rid, datetime) \
-            and rid.tzinfo is not None:
-        value: Start = rid.astimezone().replace(tzinfo=None)   # floating: the system zone
+    value: Start
+    if isinstance(start, datetime) and isinstance(rid, datetime) \
+            and (start.tzinfo is None) != (rid.tzinfo is None):
+        instant = floating_instant(rid, zone)
+        value = (instant.astimezone(zone).replace(tzinfo=None) if start.tzinfo is None
+                 else instant.astimezone(start.tzinfo))
     else:
         value = _in_start_kind(master, (rid,))[0]
     master.add("EXDATE", value)
@@ -197,10 +207,11 @@ def _exdates(master: Component) -> list[Any]:
     return [] if props is None else props if isinstance(props, list) else [props]
 
 
-def _same(a: Start, b: Start) -> bool:
-    """The same instant (a floating time read in the system zone) or date."""
+def _same(a: Start, b: Start, zone: tzinfo | None) -> bool:
+    """The same instant (a floating time read in `zone`, None: the system
+    zone) or date."""
     if isinstance(a, datetime) and isinstance(b, datetime):
-        return a.astimezone(UTC) == b.astimezone(UTC)
+        return floating_instant(a, zone) == floating_instant(b, zone)
     if isinstance(a, datetime) or isinstance(b, datetime):
         return False
     return isinstance(a, date) and a == b

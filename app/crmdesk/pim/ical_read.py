@@ -8,7 +8,7 @@ The helpers here are shared by pim/ical.py (parse_item), pim/ical_write.py
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 
 from icalendar import Calendar, Component
@@ -96,8 +96,10 @@ def _address(prop: Any) -> str:
     return text.strip().lower()
 
 
-def _read_fields(comp: Component) -> Fields:
-    start, end = _read_times(comp)
+def _read_fields(comp: Component, zone: tzinfo | None = None) -> Fields:
+    """The component's Fields; floating times read in `zone` (None: the
+    system zone), the rep's zone (rule 6)."""
+    start, end = _read_times(comp, zone)
     all_day = start is not None and not isinstance(start, datetime)
     values: Fields = {
         "all_day": all_day,
@@ -143,12 +145,13 @@ def _text(prop: Any) -> str:
     return "" if prop is None else str(prop)
 
 
-def _read_times(comp: Component) -> tuple[Instant | None, Instant | None]:
+def _read_times(comp: Component, zone: tzinfo | None = None
+                ) -> tuple[Instant | None, Instant | None]:
     kind = comp.name
-    start = _when(comp, "DTSTART")
+    start = _when(comp, "DTSTART", zone)
     if kind == "VEVENT" and start is None:
         raise InvalidItem("", "VEVENT without DTSTART")
-    end = _when(comp, "DTEND" if kind == "VEVENT" else "DUE")
+    end = _when(comp, "DTEND" if kind == "VEVENT" else "DUE", zone)
     if end is None and start is not None:
         if comp.get("DURATION") is not None:
             end = _shift(start, _duration(comp))
@@ -177,8 +180,9 @@ def _duration(comp: Component) -> timedelta:
     return value
 
 
-def _when(comp: Component, name: str) -> Instant | None:
-    """A DATE, or the aware UTC instant of a DATE-TIME property."""
+def _when(comp: Component, name: str, zone: tzinfo | None = None) -> Instant | None:
+    """A DATE, or the aware UTC instant of a DATE-TIME property; a floating
+    one is read in `zone` (None: the system zone)."""
     prop = comp.get(name)
     if prop is None:
         return None
@@ -193,8 +197,15 @@ def _when(comp: Component, name: str) -> Instant | None:
         tzid = prop.params.get("TZID")
         if tzid:
             raise InvalidItem("", f"unknown TZID {str(tzid)[:60]!r} in {name}")
-        return value.astimezone(UTC)      # floating: the local system zone
+        return floating_instant(value, zone)
     return value.astimezone(UTC)
+
+
+def floating_instant(value: datetime, zone: tzinfo | None) -> datetime:
+    """The UTC instant of a naive (floating) time in `zone`, None: the system zone."""
+    if value.tzinfo is not None:
+        return value.astimezone(UTC)
+    return (value.replace(tzinfo=zone) if zone is not None else value).astimezone(UTC)
 
 
 def _as_utc(value: Instant | None) -> datetime | None:

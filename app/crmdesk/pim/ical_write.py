@@ -20,7 +20,8 @@ from crmdesk.model import Fields, Priority, Status
 from crmdesk.model.series import SeriesWrite
 from crmdesk.pim.ical_read import (_TEXT_PROPS, COMPONENTS, DONE_MARK, LINK_PREFIX, STATUS_X,
                                    UTC, _address, _attendee_props, _complete, _load,
-                                   _main_component, _read_fields, _short, _text, crm_link)
+                                   _main_component, _read_fields, _short, _text, crm_link,
+                                   floating_instant)
 from crmdesk.pim.ical_series import (add_timezones, find_override, start_templates,
                                      write_series)
 
@@ -73,13 +74,14 @@ def render_new(uid: str, component: str, fields: Mapping[str, Any],
 
 
 def write_all(comp: Component, values: Fields, templates: Mapping[str, Template],
-              link: str) -> None:
-    """Write complete `values` into a new component, times in `templates`' zones."""
+              link: str, zone: tzinfo | None = None) -> None:
+    """Write complete `values` into a new component, times in `templates`' zones
+    (a floating one at its wall-clock in `zone`, None: the system zone)."""
     for name in _TEXT_PROPS:
         _write_text(comp, name, values[name])
     if link:
         _write_comment(comp, values["comment"], link)
-    _write_times(comp, values, templates, due_only=False)
+    _write_times(comp, values, templates, due_only=False, zone=zone)
     _write_status(comp, values["status"])
     _write_priority(comp, values["priority"])
     _show_done(comp, values)
@@ -104,11 +106,13 @@ def _attendee(address: str, name: str) -> vCalAddress:
 
 
 def patch(raw: str, changes: Mapping[str, Any], series: SeriesWrite | None = None,
-          link: str | None = None, occurrence: str = "") -> str:
+          link: str | None = None, occurrence: str = "", zone: tzinfo | None = None) -> str:
     """Apply a partial Fields mapping to an object's text, keeping the rest.
 
     `occurrence` (a model.occurrence.rid_key) edits that override of the
     series instead of the master (rule 17); it has no series of its own.
+    Floating times are read and written in `zone` (the rep's, rule 6; None:
+    the system zone).
     InvalidItem if `raw` can't be read or holds no such override; ValueError
     if the merged fields are incoherent (an end before the start, a VEVENT
     without a start).
@@ -120,7 +124,7 @@ def patch(raw: str, changes: Mapping[str, Any], series: SeriesWrite | None = Non
         comp = find_override(cal, comp, occurrence)
         if comp is None:
             raise InvalidItem("", "that occurrence is no longer in the series")
-    edit(comp, changes, link)
+    edit(comp, changes, link, zone)
     write_series(comp, series)
     _stamp(comp, created=False)
     _no_scheduling(cal)
@@ -138,10 +142,12 @@ def load_for_write(raw: str) -> tuple[Calendar, Component]:
         raise InvalidItem("", f"unreadable iCalendar: {_short(exc)}") from exc
 
 
-def edit(comp: Component, changes: Mapping[str, Any], link: str | None) -> None:
-    """Apply `changes` to one component; `link` None keeps its link line."""
+def edit(comp: Component, changes: Mapping[str, Any], link: str | None,
+         zone: tzinfo | None = None) -> None:
+    """Apply `changes` to one component; `link` None keeps its link line;
+    floating times in `zone` (None: the system zone)."""
     try:
-        old = _read_fields(comp)
+        old = _read_fields(comp, zone)
     except InvalidItem:
         raise
     except Exception as exc:  # icalendar raises many types on hostile input
@@ -149,13 +155,13 @@ def edit(comp: Component, changes: Mapping[str, Any], link: str | None) -> None:
     new = _complete({**old, **dict(changes)})
     check_fields(str(comp.name), new)
     had = crm_link(comp)
-    _apply(comp, old, new)
+    _apply(comp, old, new, zone)
     want = had if link is None else link
     if want != had or (want and new["comment"] != old["comment"]):
         _write_comment(comp, new["comment"], want)
 
 
-def _apply(comp: Component, old: Fields, new: Fields) -> None:
+def _apply(comp: Component, old: Fields, new: Fields, zone: tzinfo | None) -> None:
     for name in _TEXT_PROPS:
         if new[name] != old[name]:
             _write_text(comp, name, new[name])
@@ -166,7 +172,7 @@ def _apply(comp: Component, old: Fields, new: Fields) -> None:
         due_only = comp.name == "VTODO" and "DTSTART" not in comp
         for name in ("DTSTART", "DTEND", "DUE", "DURATION"):
             comp.pop(name, None)
-        _write_times(comp, new, templates, due_only)
+        _write_times(comp, new, templates, due_only, zone)
     if new["status"] != old["status"]:
         _write_status(comp, new["status"])
     if new["status"] != old["status"] or new["description"] != old["description"]:
@@ -319,7 +325,7 @@ def _time_templates(comp: Component) -> dict[str, Template]:
 
 
 def _write_times(comp: Component, new: Fields, templates: Mapping[str, Template],
-                 due_only: bool) -> None:
+                 due_only: bool, zone: tzinfo | None = None) -> None:
     """Write DTSTART and DTEND/DUE; `due_only` keeps a DUE-only to-do so."""
     start, end, all_day = new["planned_start"], new["planned_end"], new["all_day"]
     end_name = "DTEND" if comp.name == "VEVENT" else "DUE"
@@ -331,23 +337,26 @@ def _write_times(comp: Component, new: Fields, templates: Mapping[str, Template]
         # ends on its first day lasts that day.
         end = start + timedelta(days=1)
     if start is not None and not (due_only and start == end):
-        comp["DTSTART"] = _time_value(start, all_day, start_tpl)
+        comp["DTSTART"] = _time_value(start, all_day, start_tpl, zone)
     if end is not None:
-        comp[end_name] = _time_value(end, all_day, end_tpl)
+        comp[end_name] = _time_value(end, all_day, end_tpl, zone)
 
 
-def _time_value(value: datetime, all_day: bool, template: Template) -> vDDDTypes:
-    """A DATE, or `value` expressed in the template's zone when that is exact."""
+def _time_value(value: datetime, all_day: bool, template: Template,
+                zone: tzinfo | None = None) -> vDDDTypes:
+    """A DATE, or `value` expressed in the template's zone when that is exact;
+    a floating template keeps it floating, at its wall-clock in `zone` (the
+    rep's, rule 6; None: the system zone)."""
     if all_day:
         return vDDDTypes(value.date())
-    zone, tzid = template
-    if zone is None:                      # floating: keep it floating
-        local = value.astimezone().replace(tzinfo=None)
-        if local.astimezone(UTC) == value:
+    written, tzid = template
+    if written is None:                   # floating: keep it floating
+        local = value.astimezone(zone).replace(tzinfo=None, fold=0)
+        if floating_instant(local, zone) == value:
             return vDDDTypes(local)
     elif tzid:
-        local = value.astimezone(zone).replace(tzinfo=None, fold=0)
-        if local.replace(tzinfo=zone).astimezone(UTC) == value:
+        local = value.astimezone(written).replace(tzinfo=None, fold=0)
+        if local.replace(tzinfo=written).astimezone(UTC) == value:
             prop = vDDDTypes(local)
             prop.params["TZID"] = tzid
             return prop

@@ -40,7 +40,10 @@ def gather_calendar(job: Job, identity: Identity, now: datetime,
                     report: SyncReport) -> Touched:
     """Bring the mirror up to date with one sync-collection REPORT."""
     store = job.store
-    token = store.get_meta("sync_token")
+    # Floating times are read in the rep's zone (rule 6): items mirrored in
+    # another zone are read again, the whole calendar once.
+    zone = getattr(job.zone, "key", None) or str(job.zone)
+    token = store.get_meta("sync_token") if store.get_meta("mirror_zone") == zone else None
     known = store.mirror_etags() if token else {}
     delta = job.calendar.sync(job.calendar_url, token, known)
     invalid = {href for href, _ in delta.invalid}
@@ -60,6 +63,7 @@ def gather_calendar(job: Job, identity: Identity, now: datetime,
         store.mirror_delete(delta.deleted)
         store.set_invalid(delta.invalid)
         store.set_meta("sync_token", delta.token)
+        store.set_meta("mirror_zone", zone)
         if job.settings.share_new_items:
             _auto_share(job, new, identity, now)
     for href, reason in delta.invalid:
