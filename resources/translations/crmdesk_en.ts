@@ -1471,6 +1471,10 @@ It holds the logs, the last sync reports and the settings, without passwords. At
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Move one occurrence of the series in calendar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Changes {fields}</source>
         <translation type="unfinished"></translation>
     </message>

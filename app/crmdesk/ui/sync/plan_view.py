@@ -35,7 +35,9 @@ _VERB_WORDS = {("created", "calendar"): QT_TRANSLATE_NOOP("PlanView", "Create in
                ("deleted", "crm"): QT_TRANSLATE_NOOP("PlanView", "Delete from CRM")}
 # Actions whose generic verb would hide what really happens.
 _SPECIAL = {"CreateFollowUp": QT_TRANSLATE_NOOP("PlanView", "Add a follow-up to-do in CRM"),
-            "LeaveTeam": QT_TRANSLATE_NOOP("PlanView", "Take you off the activity in CRM")}
+            "LeaveTeam": QT_TRANSLATE_NOOP("PlanView", "Take you off the activity in CRM"),
+            "AddOccurrence": QT_TRANSLATE_NOOP("PlanView",
+                                               "Move one occurrence of the series in calendar")}
 
 
 def visible(actions: Iterable[Action]) -> list[Action]:
