@@ -8,6 +8,7 @@ from typing import Any
 
 from crmdesk.model import NativeItem, ProxyRow, Reference
 from crmdesk.model.activity import with_defaults
+from crmdesk.model.occurrence import rid_instant
 from crmdesk.model.recurrence import expand_native
 from crmdesk.service_types import ItemView, ShareState
 from crmdesk.sync.plan import local_side
@@ -133,7 +134,7 @@ def _occurrence_id(value: date | datetime, zone: tzinfo, all_day: bool) -> date 
         return value
     if all_day:
         return value.date()
-    return _instant(value, zone).astimezone(timezone.utc)
+    return rid_instant(value, zone)
 
 
 def _day(value: date | datetime) -> date:

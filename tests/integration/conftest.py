@@ -39,6 +39,12 @@ class Rep:
         assert not report.errors, report.errors
         return report
 
+    def use_zone(self, name: str) -> None:
+        """The rep's zone setting (floating times, series the CRM sends, rule 6)."""
+        settings = self.app.settings.copy()
+        settings.sync.time_zone = name
+        self.app.save_settings(settings)
+
     # -- the calendar, as a phone or Thunderbird would change it -----------
     def put_event(self, summary: str, start: datetime | None = None, uid: str | None = None,
                   component: str = "VEVENT", **extra: Any) -> str:

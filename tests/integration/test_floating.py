@@ -14,12 +14,6 @@ from tests.integration.test_series import _monday
 pytestmark = pytest.mark.integration
 
 
-def _zone(rep: Rep, name: str) -> None:
-    settings = rep.app.settings.copy()
-    settings.sync.time_zone = name
-    rep.app.save_settings(settings)
-
-
 def test_rule_6_a_floating_meeting_is_at_its_wall_clock_in_the_reps_zone(rep: Rep) -> None:
     day = _monday(2)            # winter: Copenhagen UTC+1, New York UTC-5
     uid = f"{uuid.uuid4()}@phone.test"
@@ -28,14 +22,14 @@ def test_rule_6_a_floating_meeting_is_at_its_wall_clock_in_the_reps_zone(rep: Re
         f"UID:{uid}", "DTSTAMP:20261101T000000Z", "SUMMARY:Floating breakfast",
         f"DTSTART:{day:%Y%m%d}T090000", f"DTEND:{day:%Y%m%d}T100000",
         "END:VEVENT", "END:VCALENDAR", ""]))
-    _zone(rep, "Europe/Copenhagen")
+    rep.use_zone("Europe/Copenhagen")
     rep.sync()
     rep.app.share(rep.key(uid))
     rep.sync()
     start = datetime.combine(day, datetime.min.time(), timezone.utc)
     assert rep.crm_by_uid(uid).fields["planned_start"] == start + timedelta(hours=8)
     # The rep moves to New York: the same wall-clock is another instant.
-    _zone(rep, "America/New_York")
+    rep.use_zone("America/New_York")
     rep.sync()
     assert rep.crm_by_uid(uid).fields["planned_start"] == start + timedelta(hours=14)
     # A CRM edit is written back floating, at the wall-clock of the rep's zone.

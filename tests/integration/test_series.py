@@ -97,9 +97,7 @@ def test_rule_16_every_two_weeks_is_weekly_with_every_other_week_excepted(rep: R
 
 
 def test_rule_16_an_open_ended_monthly_crm_series_reaches_the_calendar(rep: Rep) -> None:
-    settings = rep.app.settings.copy()
-    settings.sync.time_zone = "Europe/Copenhagen"
-    rep.app.save_settings(settings)
+    rep.use_zone("Europe/Copenhagen")
     rep.sync()
     start = datetime.combine(_monday(), datetime.min.time()).replace(hour=10, tzinfo=CPH)
     record = rep.plan_in_crm("Monthly account plan", start.astimezone(timezone.utc))
@@ -174,9 +172,7 @@ def test_rule_16_a_pattern_the_crm_cannot_hold_keeps_its_rrule(rep: Rep) -> None
 
 
 def test_rule_6_a_weekly_crm_series_stays_at_nine_local_across_dst(rep: Rep) -> None:
-    settings = rep.app.settings.copy()
-    settings.sync.time_zone = "Europe/Copenhagen"
-    rep.app.save_settings(settings)
+    rep.use_zone("Europe/Copenhagen")
     rep.sync()
     # Starts in November (winter time), runs through the end of March (summer time).
     today = datetime.now(timezone.utc).date()

@@ -40,12 +40,6 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), UTC)
 
 
-def _zone(rep: Rep, name: str) -> None:
-    settings = rep.app.settings.copy()
-    settings.sync.time_zone = name
-    rep.app.save_settings(settings)
-
-
 def _put_allday(rep: Rep, summary: str, first: date, days: int = 1, rule: str = "",
                 exdates: Iterable[date] = ()) -> str:
     """An all-day VEVENT as a phone writes it: DATE values, DTEND exclusive."""
@@ -131,7 +125,7 @@ def _occurrences(rep: Rep, uid: str, low: date, high: date) -> list[date]:
 @pytest.mark.parametrize("days", [1, 3])
 def test_rule_6_an_all_day_entry_from_the_calendar_keeps_its_dates(
         rep: Rep, zone: str, days: int) -> None:
-    _zone(rep, zone)
+    rep.use_zone(zone)
     first = _monday() + timedelta(days=2)
     uid = _put_allday(rep, "Trade fair", first, days)
     record = _shared(rep, uid)
@@ -151,7 +145,7 @@ def test_rule_6_an_all_day_entry_from_the_calendar_keeps_its_dates(
 @pytest.mark.parametrize("days", [1, 3])
 def test_rule_6_an_all_day_entry_from_the_crm_reaches_the_calendar_as_dates(
         rep: Rep, zone: str, days: int) -> None:
-    _zone(rep, zone)
+    rep.use_zone(zone)
     rep.sync()
     first = _monday() + timedelta(days=4)
     record, uid = _plan_allday(rep, "Company holiday", first, days)
@@ -181,7 +175,7 @@ def test_rule_6_an_all_day_entry_from_the_crm_reaches_the_calendar_as_dates(
 
 @pytest.mark.parametrize("zone", ZONES)
 def test_rule_16_an_all_day_weekly_series_from_the_calendar(rep: Rep, zone: str) -> None:
-    _zone(rep, zone)
+    rep.use_zone(zone)
     first = _monday() + DAY
     skipped = first + timedelta(weeks=2)
     uid = _put_allday(rep, "Working from home", first, 1, "FREQ=WEEKLY;COUNT=8", [skipped])
@@ -224,7 +218,7 @@ def _crm_series_start(case: str) -> date:
 def test_rule_16_an_open_ended_all_day_crm_series_reaches_the_calendar(
         rep: Rep, zone: str, case: str) -> None:
     """A birthday or anniversary, or a monthly two-day offsite, made in the CRM."""
-    _zone(rep, zone)
+    rep.use_zone(zone)
     rep.sync()
     first, kind = _crm_series_start(case), RepeatType(case.split()[0].strip(","))
     days = 2 if kind is RepeatType.MONTHLY else 1
@@ -251,7 +245,7 @@ def test_rule_16_an_open_ended_all_day_crm_series_reaches_the_calendar(
 
 @pytest.mark.parametrize("zone", AWAY)
 def test_rule_16_a_two_day_monthly_series_from_the_calendar(rep: Rep, zone: str) -> None:
-    _zone(rep, zone)
+    rep.use_zone(zone)
     first = (datetime.now(UTC).date().replace(day=1) + timedelta(days=32)).replace(day=12)
     uid = _put_allday(rep, "Offsite", first, 2, "FREQ=MONTHLY;COUNT=4")
     record = _shared(rep, uid)
@@ -269,7 +263,7 @@ def test_rule_16_a_two_day_monthly_series_from_the_calendar(rep: Rep, zone: str)
 @pytest.mark.parametrize("zone", AWAY)
 def test_rule_16_a_bounded_all_day_crm_series_with_exceptions_reaches_the_calendar(
         rep: Rep, zone: str) -> None:
-    _zone(rep, zone)
+    rep.use_zone(zone)
     rep.sync()
     first = _monday() + timedelta(days=4)
     weeks = [first + timedelta(weeks=k) for k in range(7)]
@@ -297,7 +291,7 @@ def test_rule_16_a_bounded_all_day_crm_series_with_exceptions_reaches_the_calend
 @pytest.mark.parametrize("zone", ZONES)
 def test_rule_17_a_deleted_all_day_occurrence_is_an_exception_on_the_other_side(
         rep: Rep, zone: str) -> None:
-    _zone(rep, zone)
+    rep.use_zone(zone)
     first = _monday()
     uid = _put_allday(rep, "Site visit day", first, 1, "FREQ=WEEKLY;COUNT=8")
     record = _shared(rep, uid)
@@ -325,7 +319,7 @@ def test_rule_17_a_deleted_all_day_occurrence_is_an_exception_on_the_other_side(
 
 @pytest.mark.parametrize("zone", AWAY)
 def test_rule_17_a_moved_all_day_occurrence(rep: Rep, zone: str) -> None:
-    _zone(rep, zone)
+    rep.use_zone(zone)
     first = _monday()
     moved_from = first + timedelta(weeks=1)
     moved_to = moved_from + timedelta(days=2)
@@ -367,7 +361,7 @@ def _meeting(rep: Rep, zone: str, day: date) -> tuple[str, CrmRecord]:
 @pytest.mark.parametrize("side", ["calendar", "crm"])
 def test_rule_6_a_timed_meeting_made_all_day_on_either_side(
         rep: Rep, zone: str, side: str) -> None:
-    _zone(rep, zone)
+    rep.use_zone(zone)
     day = _monday() + timedelta(days=2)
     uid, record = _meeting(rep, zone, day)
     whole = {"all_day": True, "planned_start": _midnight(day), "planned_end": _midnight(day + DAY)}
@@ -407,7 +401,7 @@ def test_rule_6_a_crm_all_day_activity_ending_on_its_first_day_lasts_one_day(
 
 
 def test_rule_6_a_crm_meeting_ticked_all_day_stays_on_the_reps_day(rep: Rep) -> None:
-    _zone(rep, "Pacific/Auckland")
+    rep.use_zone("Pacific/Auckland")
     day = _monday() + timedelta(days=2)
     uid, record = _meeting(rep, "Pacific/Auckland", day)
     rep.crm.write(record.id, {"all_day": True}, record.timestamp)   # the box only

@@ -173,9 +173,7 @@ def test_rule_17_an_occurrence_put_back_into_its_series(rep: Rep) -> None:
 
 
 def test_rule_17_an_occurrence_moved_in_the_crm_reaches_the_calendar(rep: Rep) -> None:
-    settings = rep.app.settings.copy()
-    settings.sync.time_zone = "Europe/Copenhagen"
-    rep.app.save_settings(settings)
+    rep.use_zone("Europe/Copenhagen")
     rep.sync()
     start = datetime.combine(_monday(), datetime.min.time()).replace(hour=10, tzinfo=CPH)
     series = rep.plan_in_crm("Monthly account plan", start.astimezone(UTC))

@@ -142,9 +142,7 @@ def _move_in_crm(rep: Rep, series: CrmRecord, moved_from: datetime, title: str) 
 
 
 def _in_zone(rep: Rep) -> None:
-    settings = rep.app.settings.copy()
-    settings.sync.time_zone = "Europe/Copenhagen"
-    rep.app.save_settings(settings)
+    rep.use_zone("Europe/Copenhagen")
     rep.sync()
 
 
